@@ -1,0 +1,58 @@
+"""Languages of the portal: names, script direction and links between translations of a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.urls import reverse, translate_url
+from django.utils import translation
+from wagtail.models import Page
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    available: bool
+    current: bool
+
+
+def is_rtl(code: str) -> bool:
+    return bool(LANG_INFO.get(code, {}).get("bidi", False))
+
+
+def direction(code: str) -> str:
+    return "rtl" if is_rtl(code) else "ltr"
+
+
+def language_name(code: str) -> str:
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def page_translations(page: Page) -> dict[str, Page]:
+    """Live, public translations of ``page`` (itself included), keyed by language code."""
+    pages = page.get_translations(inclusive=True).live().public().select_related("locale")
+    return {p.locale.language_code: p for p in pages}
+
+
+def language_links(page: Page | None, current: str, path: str = "") -> list[LanguageLink]:
+    """One link per portal language. For a page without a translation in a language the link leads to
+    a notice (in that language) that lists the versions that exist."""
+    links = []
+    translations = page_translations(page) if page is not None and page.pk else None
+    for code, name in settings.LANGUAGES:
+        if translations is not None:
+            target = translations.get(code)
+            if target is not None:
+                url, available = target.url, True
+            else:
+                with translation.override(code):
+                    url = reverse("core:unavailable", kwargs={"page_id": page.pk})  # type: ignore[union-attr]
+                available = False
+        else:
+            url, available = (translate_url(path, code) if path else f"/{code}/"), True
+        links.append(LanguageLink(code=code, name=name, url=url, available=available, current=code == current))
+    return links

@@ -1,0 +1,247 @@
+"""Loads the demonstration content from ``content/`` (YAML). Idempotent: what exists is left as it is
+(``update=True`` overwrites the demo pages with the files' text).
+
+Files
+-----
+``home.yaml``
+    ``title``/``intro`` per language; ``institutions_index``: ``slug`` and ``title``/``intro`` per
+    language; ``institution_sections``: per institution slug, ``title``/``intro`` per language.
+``institutions.yaml``
+    a list of institutions (``slug``, ``name``, ``short_name``, ``kind``, ``website``, ``email``,
+    ``phone``, ``address``, ``opening_hours``).
+``topics/NN-slug.yaml``
+    ``topic``: ``slug``, ``icon``, ``title``/``intro`` per language;
+    ``articles``: a list of ``slug``, ``institution`` (slug), ``audiences``, ``residence_situations``
+    (vocabulary codes), ``areas`` (TERYT codes), ``review_interval_days``, ``last_reviewed_days_ago``,
+    and ``translations``: per language ``title``, ``summary``, ``body`` (a list of ``{type, value}``
+    blocks as in ``otwarta.portal.blocks.ArticleBodyBlock``; ``contact`` blocks name the institution by
+    slug). The ``pl`` translation is the source and is required.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from otwarta.institutions.models import Area, Institution
+from otwarta.institutions.services import REGIONAL_ADMINS, regional_admins_group, setup_institution
+from otwarta.portal.models import (
+    ArticlePage,
+    Audience,
+    HomePage,
+    InstitutionIndexPage,
+    InstitutionPage,
+    ResidenceSituation,
+    TopicPage,
+)
+from otwarta.portal.services import ensure_home, ensure_locales, institution_section, publish, translate_page
+
+CONTENT_DIR = Path(__file__).parent / "content"
+DEMO_PASSWORD = "Otwarta-demo-2026"  # noqa: S105 - printed for the demo; refused in production
+SOURCE = "pl"
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"{len(self.created)} created, {len(self.updated)} updated"
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+class DemoLoader:
+    def __init__(self, content_dir: Path = CONTENT_DIR, update: bool = False, languages: list[str] | None = None):
+        self.content_dir = content_dir
+        self.update = update
+        self.languages = languages or [code for code, _ in settings.LANGUAGES]
+        self.report = LoadReport()
+        self.institutions: dict[str, Institution] = {}
+
+    # --- entry point ----------------------------------------------------------------------------
+    @transaction.atomic
+    def load(self, with_accounts: bool = True) -> LoadReport:
+        ensure_locales()
+        regional_admins_group()
+        self.load_institutions()
+        home = self.load_home()
+        index = self.load_institution_sections(home)
+        for path in sorted((self.content_dir / "topics").glob("*.yaml")):
+            self.load_topic_file(home, index, read_yaml(path))
+        if with_accounts:
+            self.load_accounts()
+        return self.report
+
+    # --- pieces ---------------------------------------------------------------------------------
+    def load_institutions(self) -> None:
+        for row in read_yaml(self.content_dir / "institutions.yaml"):
+            values = {k: row.get(k, "") for k in ("name", "short_name", "kind", "website", "email", "phone",
+                                                  "address", "opening_hours")}
+            institution, created = Institution.objects.get_or_create(slug=row["slug"], defaults=values)
+            if not created and self.update:
+                Institution.objects.filter(pk=institution.pk).update(**values)
+                institution.refresh_from_db()
+            (self.report.created if created else self.report.updated).append(f"institution {row['slug']}")
+            self.institutions[row["slug"]] = setup_institution(institution)
+
+    def load_home(self) -> HomePage:
+        data = read_yaml(self.content_dir / "home.yaml")
+        existed = HomePage.objects.exists()
+        home = ensure_home(data["title"][SOURCE], data.get("intro", {}).get(SOURCE, ""))
+        if existed and self.update:
+            home.title, home.intro = data["title"][SOURCE], data.get("intro", {}).get(SOURCE, "")
+            publish(home)
+        self._translations(home, {lang: {"title": data["title"][lang], "intro": data.get("intro", {}).get(lang, "")}
+                                  for lang in data["title"]})
+        return home
+
+    def load_institution_sections(self, home: HomePage) -> InstitutionIndexPage:
+        data = read_yaml(self.content_dir / "home.yaml")
+        spec = data["institutions_index"]
+        index = InstitutionIndexPage.objects.child_of(home).first()
+        if index is None:
+            index = InstitutionIndexPage(title=spec["title"][SOURCE], slug=spec["slug"],
+                                         intro=spec.get("intro", {}).get(SOURCE, ""), locale=home.locale)
+            home.add_child(instance=index)
+            publish(index)
+            self.report.created.append("institution index")
+        self._translations(index, {lang: {"title": spec["title"][lang], "intro": spec.get("intro", {}).get(lang, "")}
+                                   for lang in spec["title"]})
+        sections = data.get("institution_sections", {})
+        for slug, institution in self.institutions.items():
+            texts = sections.get(slug, {})
+            title = texts.get("title", {}).get(SOURCE, institution.name)
+            page = institution_section(index, institution, title, texts.get("intro", {}).get(SOURCE, ""))
+            languages = set(texts.get("title", {})) | {lang for lang in self.languages if lang in ("en", "uk", "ru")}
+            self._translations(page, {
+                lang: {"title": texts.get("title", {}).get(lang, institution.name),
+                       "intro": texts.get("intro", {}).get(lang, "")}
+                for lang in languages
+            })
+        return index
+
+    def load_topic_file(self, home: HomePage, index: InstitutionIndexPage, data: dict[str, Any]) -> None:
+        spec = data["topic"]
+        topic = TopicPage.objects.child_of(home).filter(slug=spec["slug"]).first()
+        if topic is None:
+            topic = TopicPage(title=spec["title"][SOURCE], slug=spec["slug"], icon=spec.get("icon", "help"),
+                              intro=spec.get("intro", {}).get(SOURCE, ""), locale=home.locale)
+            home.add_child(instance=topic)
+            publish(topic)
+            self.report.created.append(f"topic {spec['slug']}")
+        elif self.update:
+            topic.title, topic.intro = spec["title"][SOURCE], spec.get("intro", {}).get(SOURCE, "")
+            publish(topic)
+        self._translations(topic, {lang: {"title": spec["title"][lang], "intro": spec.get("intro", {}).get(lang, "")}
+                                   for lang in spec["title"]})
+        for article in data.get("articles", []):
+            self.load_article(index, topic, article)
+
+    def load_article(self, index: InstitutionIndexPage, topic: TopicPage, spec: dict[str, Any]) -> ArticlePage:
+        institution = self.institutions[spec["institution"]]
+        section = InstitutionPage.objects.child_of(index).get(institution=institution)
+        source_text = spec["translations"][SOURCE]
+        page = ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).first()
+        reviewed = timezone.localdate() - dt.timedelta(days=int(spec.get("last_reviewed_days_ago", 10)))
+        values = {
+            "title": source_text["title"],
+            "summary": source_text["summary"],
+            "body": self._body(source_text["body"]),
+            "topic": topic,
+            "last_reviewed_at": reviewed,
+            "review_interval_days": int(spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)),
+        }
+        created = page is None
+        if created:
+            page = ArticlePage(slug=spec["slug"], locale=section.locale, **values)
+            section.add_child(instance=page)
+        elif self.update:
+            for key, value in values.items():
+                setattr(page, key, value)
+        if created or self.update:
+            page.audiences.set(Audience.objects.filter(slug__in=spec.get("audiences", [])))
+            page.residence_situations.set(ResidenceSituation.objects.filter(slug__in=spec.get("residence_situations",
+                                                                                               [])))
+            page.areas.set(Area.objects.filter(teryt__in=[str(a) for a in spec.get("areas", [])]))
+            page.save()
+            publish(page)
+            (self.report.created if created else self.report.updated).append(f"article {spec['slug']}")
+        self._translations(page, {
+            lang: {"title": text["title"], "summary": text["summary"], "body": self._body(text["body"]),
+                   "topic": topic.get_translation_or_none(self._locale(lang))}
+            for lang, text in spec["translations"].items()
+        })
+        return page
+
+    def load_accounts(self) -> None:
+        if getattr(settings, "PRODUCTION", False):
+            raise RuntimeError("Demo accounts are never created in production.")
+        User = get_user_model()  # noqa: N806
+        admin, created = User.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.org", "first_name": "Admin", "last_name": "Demo"}
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.is_staff = admin.is_superuser = True
+            admin.save()
+        self.report.accounts.append(("admin", "superuser"))
+        regional, created = User.objects.get_or_create(
+            username="region", defaults={"email": "region@example.org", "first_name": "Zespół", "last_name": "Programu"}
+        )
+        if created:
+            regional.set_password(DEMO_PASSWORD)
+            regional.save()
+        regional.groups.add(regional_admins_group())
+        self.report.accounts.append(("region", REGIONAL_ADMINS))
+        for slug, institution in self.institutions.items():
+            for role, group in (("editor", institution.editors_group), ("moderator", institution.moderators_group)):
+                user, created = User.objects.get_or_create(
+                    username=f"{slug}-{role}",
+                    defaults={"email": f"{slug}-{role}@example.org", "first_name": institution.short_name or slug,
+                              "last_name": role},
+                )
+                if created:
+                    user.set_password(DEMO_PASSWORD)
+                    user.save()
+                if group is not None:
+                    user.groups.add(group)
+                self.report.accounts.append((user.username, str(group)))
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _locale(self, code: str):  # type: ignore[no-untyped-def]
+        return ensure_locales()[code]
+
+    def _translations(self, source: Any, per_language: dict[str, dict[str, Any]]) -> None:
+        for lang, fields in per_language.items():
+            if lang == SOURCE or lang not in self.languages:
+                continue
+            exists = source.get_translation_or_none(self._locale(lang)) is not None
+            if exists and not self.update:
+                continue
+            fields = {k: v for k, v in fields.items() if v is not None}
+            translate_page(source, lang, fields)
+            (self.report.updated if exists else self.report.created).append(f"{source.slug} [{lang}]")
+
+    def _body(self, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Turn the files' blocks into StreamField data (institution slugs become ids)."""
+        out = []
+        for block in blocks:
+            value = block["value"]
+            if block["type"] == "contact":
+                value = {**value, "institution": self.institutions[value["institution"]].pk}
+            out.append({"type": block["type"], "value": value})
+        return out

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from otwarta.demo.loader import DEMO_PASSWORD, DemoLoader
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration content (idempotent: a second run creates nothing new)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--update", action="store_true", help="Overwrite demo pages with the files' text.")
+        parser.add_argument("--no-accounts", action="store_true", help="Do not create demo accounts.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = DemoLoader(update=options["update"]).load(with_accounts=not options["no_accounts"])
+        self.stdout.write(self.style.SUCCESS(f"Demo content: {report.summary()}."))
+        if report.accounts:
+            self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+            for username, role in report.accounts:
+                self.stdout.write(f"  {username:32} {role}")
+            self.stdout.write("Sign in at http://localhost:8000/admin/ (the PORT you chose).")

@@ -1,0 +1,143 @@
+"""Editorial rights of institutions, built on Wagtail's own permission and workflow machinery.
+
+Each institution gets two groups (editors, moderators), a one-step moderation workflow approved by its
+moderators (or by regional administrators), and page permissions on its own subtree in every locale.
+Because the rights are plain Wagtail group page permissions, everything Wagtail checks (the page
+explorer, edit views, the API, bulk actions) enforces them.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from .models import Institution
+
+REGIONAL_ADMINS = "Regional administrators"
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+ALL_PAGE_PERMISSIONS = [*MODERATOR_PAGE_PERMISSIONS, "bulk_delete_page"]
+COLLECTION_PERMISSIONS = ["add_image", "change_image", "choose_image", "add_document", "change_document",
+                          "choose_document"]
+
+
+def _perm(codename: str, app_label: str | None = None) -> Permission:
+    qs = Permission.objects.filter(codename=codename)
+    if app_label:
+        qs = qs.filter(content_type__app_label=app_label)
+    return qs.get()
+
+
+def _admin_access() -> Permission:
+    return _perm("access_admin", "wagtailadmin")
+
+
+def regional_admins_group() -> Group:
+    """The group of the regional programme team: every page, every institution, every user."""
+    group, _created = Group.objects.get_or_create(name=REGIONAL_ADMINS)
+    root = Page.get_first_root_node()
+    group.permissions.add(_admin_access())
+    for codename in ALL_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=_perm(codename, "wagtailcore"))
+    model_perms = Permission.objects.filter(
+        content_type__app_label__in=[
+            "institutions", "portal", "core", "wagtailusers", "auth", "wagtailsnippets", "wagtailredirects",
+            "wagtailimages", "wagtaildocs", "wagtailcore", "wagtail_localize", "currency",
+        ]
+    ).exclude(codename__in=["add_group", "change_group", "delete_group"])
+    group.permissions.add(*model_perms)
+    root_collection = Collection.get_first_root_node()
+    for codename in COLLECTION_PERMISSIONS:
+        app = "wagtailimages" if codename.endswith("image") else "wagtaildocs"
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_perm(codename, app)
+        )
+    return group
+
+
+def institution_pages(institution: Institution) -> list[Page]:
+    """The institution's own root pages, one per locale."""
+    from otwarta.portal.models import InstitutionPage
+
+    return list(InstitutionPage.objects.filter(institution=institution))
+
+
+@transaction.atomic
+def setup_institution(institution: Institution) -> Institution:
+    """Create or refresh the groups, workflow and permissions of an institution. Idempotent."""
+    label = institution.short_name or institution.name
+    editors, _ = Group.objects.get_or_create(name=f"{label}: editors")
+    moderators, _ = Group.objects.get_or_create(name=f"{label}: moderators")
+    for group in (editors, moderators):
+        group.permissions.add(_admin_access())
+    institution.editors_group = editors
+    institution.moderators_group = moderators
+
+    workflow = institution.workflow
+    if workflow is None:
+        workflow = Workflow.objects.create(name=f"{label}: moderation")
+    task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=f"{label}: approval by moderators")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    task.groups.set([moderators, regional_admins_group()])
+    institution.workflow = workflow
+    institution.save(update_fields=["editors_group", "moderators_group", "workflow"])
+
+    collection = _institution_collection(institution)
+    for group in (editors, moderators):
+        for codename in COLLECTION_PERMISSIONS:
+            app = "wagtailimages" if codename.endswith("image") else "wagtaildocs"
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_perm(codename, app)
+            )
+    for page in institution_pages(institution):
+        grant_page_rights(institution, page)
+    return institution
+
+
+def _institution_collection(institution: Institution) -> Collection:
+    root = Collection.get_first_root_node()
+    name = institution.short_name or institution.name
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def grant_page_rights(institution: Institution, page: Page) -> None:
+    """Give the institution's groups rights on ``page`` (and so its subtree) and attach its workflow."""
+    if institution.editors_group is None or institution.moderators_group is None:
+        return
+    for group, codenames in (
+        (institution.editors_group, EDITOR_PAGE_PERMISSIONS),
+        (institution.moderators_group, MODERATOR_PAGE_PERMISSIONS),
+    ):
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission=_perm(codename, "wagtailcore")
+            )
+    if institution.workflow_id:
+        WorkflowPage.objects.update_or_create(page=page, defaults={"workflow_id": institution.workflow_id})
+
+
+def institutions_for_user(user) -> list[Institution]:  # type: ignore[no-untyped-def]
+    """Institutions whose editors or moderators include ``user`` (all of them for regional admins)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser or user.groups.filter(name=REGIONAL_ADMINS).exists():
+        return list(Institution.objects.all())
+    group_ids = list(user.groups.values_list("id", flat=True))
+    return list(
+        Institution.objects.filter(editors_group_id__in=group_ids)
+        | Institution.objects.filter(moderators_group_id__in=group_ids)
+    )

@@ -1,0 +1,95 @@
+"""Content blocks of articles. Each renders to plain, semantic HTML that works without JavaScript."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("What to do"), max_length=200)
+    text = blocks.RichTextBlock(label=_("Details"), features=RICH_TEXT_FEATURES, required=False)
+
+
+class StepsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
+    steps = blocks.ListBlock(StepBlock(), label=_("Steps"), min_num=1)
+
+    class Meta:
+        template = "portal/blocks/steps.html"
+        icon = "list-ol"
+        label = _("Numbered steps")
+
+
+class DocumentsChecklistBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
+    items = blocks.ListBlock(blocks.CharBlock(max_length=300), label=_("Documents"), min_num=1)
+    note = blocks.TextBlock(label=_("Note"), required=False)
+
+    class Meta:
+        template = "portal/blocks/documents.html"
+        icon = "doc-full"
+        label = _("Documents you need")
+
+
+class ContactCardBlock(blocks.StructBlock):
+    institution = SnippetChooserBlock("institutions.Institution", label=_("Institution"))
+    note = blocks.TextBlock(label=_("What to contact them about"), required=False)
+
+    class Meta:
+        template = "portal/blocks/contact.html"
+        icon = "user"
+        label = _("Contact card of an institution")
+
+
+class InstitutionLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Link text"), max_length=200)
+    url = blocks.URLBlock(label=_("Address (URL)"))
+    description = blocks.TextBlock(label=_("What the reader finds there"), required=False)
+    language = blocks.CharBlock(
+        label=_("Language of the linked page"), required=False, max_length=12,
+        help_text=_("For example pl or uk; readers are told when the page is in another language."),
+    )
+
+    class Meta:
+        template = "portal/blocks/link.html"
+        icon = "link-external"
+        label = _("Link to the institution's own page")
+
+
+class WarningBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        template = "portal/blocks/warning.html"
+        icon = "warning"
+        label = _("Warning")
+
+
+class QuestionBlock(blocks.StructBlock):
+    question = blocks.CharBlock(label=_("Question"), max_length=300)
+    answer = blocks.RichTextBlock(label=_("Answer"), features=RICH_TEXT_FEATURES)
+
+
+class QuestionsBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("Heading"), required=False, max_length=200)
+    questions = blocks.ListBlock(QuestionBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        template = "portal/blocks/questions.html"
+        icon = "help"
+        label = _("Questions and answers")
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, template="portal/blocks/text.html")
+    steps = StepsBlock()
+    documents = DocumentsChecklistBlock()
+    contact = ContactCardBlock()
+    link = InstitutionLinkBlock()
+    warning = WarningBlock()
+    questions = QuestionsBlock()

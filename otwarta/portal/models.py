@@ -1,0 +1,272 @@
+"""Pages of the information portal.
+
+Tree (one per locale, Polish is the source)::
+
+    HomePage
+    ├── TopicPage …                 (regional administrators)
+    └── InstitutionIndexPage
+        └── InstitutionPage …       (root of one institution's subtree: its editors' rights start here)
+            └── ArticlePage …       (topic, audiences, residence situations, areas, review dates)
+
+Articles live under their institution so that Wagtail's own page permissions and per-subtree workflows
+enforce "editors change only their institution's pages"; topic pages list the articles of every
+institution that are filed under that topic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from otwarta.institutions.models import Area, Institution
+
+from .blocks import ArticleBodyBlock
+
+
+class TaxonomyTerm(models.Model):
+    """A fixed vocabulary term. ``name`` is an English msgid translated by the interface catalogue, so
+    the seeded terms read correctly in every interface language; a term an administrator adds shows its
+    name as typed until the catalogue gains it."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    panels = [FieldPanel("slug"), FieldPanel("name"), FieldPanel("sort_order")]
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self) -> str:
+        return gettext(self.name)
+
+
+class Audience(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+
+class ResidenceSituation(TaxonomyTerm):
+    class Meta(TaxonomyTerm.Meta):
+        verbose_name = _("residence situation")
+        verbose_name_plural = _("residence situations")
+
+
+class HomePage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.TopicPage", "portal.InstitutionIndexPage"]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = TopicPage.objects.child_of(self).live().public().specific().order_by("path")
+        return context
+
+
+TOPIC_ICONS = [
+    ("stay", _("Legal stay")), ("id", _("Documents and PESEL")), ("work", _("Work")), ("job", _("Job search")),
+    ("business", _("Business")), ("health", _("Health")), ("emergency", _("Emergency")), ("school", _("School")),
+    ("language", _("Language")), ("home", _("Housing")), ("money", _("Benefits")), ("family", _("Family")),
+    ("culture", _("Culture")), ("help", _("Help")),
+]
+
+
+class TopicPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+    icon = models.CharField(_("pictogram"), max_length=20, choices=TOPIC_ICONS, default="help")
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types: list[str] = []
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("topic")
+
+    def articles(self) -> models.QuerySet[ArticlePage]:
+        return (
+            ArticlePage.objects.live().public().filter(topic=self, locale_id=self.locale_id)
+            .select_related("institution").order_by("title")
+        )
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = self.articles()
+        return context
+
+
+class InstitutionIndexPage(Page):
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.InstitutionPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("list of institutions")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["institution_pages"] = (
+            InstitutionPage.objects.child_of(self).live().public().select_related("institution").order_by("title")
+        )
+        return context
+
+
+class InstitutionPage(Page):
+    """An institution's own section. Its editors' and moderators' page permissions are granted here."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="pages",
+                                    verbose_name=_("institution"))
+    intro = models.TextField(_("what the institution does for immigrants"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("institution"), FieldPanel("intro")]
+    parent_page_types = ["portal.InstitutionIndexPage"]
+    subpage_types = ["portal.ArticlePage"]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("institution section")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = ArticlePage.objects.child_of(self).live().public().order_by("title")
+        return context
+
+
+class ReviewState(models.TextChoices):
+    CURRENT = "current", _("Current")
+    DUE_SOON = "due_soon", _("Review due soon")
+    OVERDUE = "overdue", _("Review overdue")
+    STALE = "stale", _("Possibly out of date")
+
+
+class ArticlePage(Page):
+    summary = models.TextField(_("summary"), max_length=400,
+                               help_text=_("One or two plain sentences: what the reader learns here."))
+    topic = models.ForeignKey(TopicPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("topic"))
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("content"))
+    audiences = ParentalManyToManyField(Audience, blank=True, verbose_name=_("audiences"))
+    residence_situations = ParentalManyToManyField(ResidenceSituation, blank=True,
+                                                   verbose_name=_("residence situations"))
+    areas = ParentalManyToManyField(Area, blank=True, verbose_name=_("areas"),
+                                    help_text=_("Leave empty when the page applies to the whole region."))
+    # Derived from the ancestor InstitutionPage on save: ownership is structural, never typed in.
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="articles", editable=False, verbose_name=_("institution"))
+    last_reviewed_at = models.DateField(_("content last checked on"), default=timezone.localdate)
+    review_interval_days = models.PositiveIntegerField(
+        _("check again every (days)"), default=settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("topic"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+             FieldPanel("residence_situations",
+                        widget=forms.CheckboxSelectMultiple),
+             FieldPanel("areas")],
+            heading=_("Who and where this applies to"),
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("last_reviewed_at"), FieldPanel("review_interval_days")])],
+            heading=_("Keeping the page current"),
+        ),
+    ]
+    parent_page_types = ["portal.InstitutionPage"]
+    subpage_types: list[str] = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("locale_id"),
+        index.FilterField("topic_id"),
+        index.FilterField("institution_id"),
+    ]
+
+    class Meta:
+        verbose_name = _("article")
+
+    # --- ownership -------------------------------------------------------------------------------
+    def owning_institution_page(self) -> InstitutionPage | None:
+        parent = self.get_parent() if self.pk or self.path else None
+        while parent is not None:
+            specific = parent.specific
+            if isinstance(specific, InstitutionPage):
+                return specific
+            parent = parent.get_parent()
+        return None
+
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
+        self._sync_institution()
+        super().full_clean(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.review_interval_days is not None and not 7 <= self.review_interval_days <= 730:
+            raise ValidationError({"review_interval_days": _("Choose between 7 and 730 days.")})
+        if self.last_reviewed_at and self.last_reviewed_at > timezone.localdate():
+            raise ValidationError({"last_reviewed_at": _("The date of the last check cannot be in the future.")})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._sync_institution()
+        super().save(*args, **kwargs)
+
+    def _sync_institution(self) -> None:
+        if self.path:
+            owner = self.owning_institution_page()
+            if owner is not None:
+                self.institution_id = owner.institution_id
+
+    # --- staying current -------------------------------------------------------------------------
+    @property
+    def review_due_on(self) -> dt.date:
+        return self.last_reviewed_at + dt.timedelta(days=self.review_interval_days)
+
+    def review_state(self, today: dt.date | None = None) -> ReviewState:
+        today = today or timezone.localdate()
+        due = self.review_due_on
+        if today > due + dt.timedelta(days=settings.OTWARTA_REVIEW_GRACE_DAYS):
+            return ReviewState.STALE
+        if today > due:
+            return ReviewState.OVERDUE
+        if today >= due - dt.timedelta(days=settings.OTWARTA_REVIEW_DUE_SOON_DAYS):
+            return ReviewState.DUE_SOON
+        return ReviewState.CURRENT
+
+    @cached_property
+    def is_stale_for_readers(self) -> bool:
+        return self.review_state() == ReviewState.STALE
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["topic_page"] = self.topic
+        return context

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReadabilityConfig(AppConfig):
+    name = "otwarta.readability"
+    label = "readability"
+    verbose_name = "Plain-language checks"
