@@ -17,9 +17,26 @@ def _plain_test_settings(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def portal(db):  # type: ignore[no-untyped-def]
-    """A small portal built through the same service functions the demo loader uses."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Build the small test portal once per session, right after the test database is created: every
+    test then runs inside a transaction that is rolled back, so each starts from this same portal."""
     from otwarta.core.testing import build_test_portal
 
-    return build_test_portal()
+    with django_db_blocker.unblock():
+        build_test_portal()
+
+
+@pytest.fixture
+def portal(request):  # type: ignore[no-untyped-def]
+    """The small test portal (see otwarta.core.testing). Built once per session; tests that flush the
+    database (transactional tests, live_server) get it rebuilt, since the loader is idempotent."""
+    from otwarta.core.testing import build_test_portal
+
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        return build_test_portal()
+    request.getfixturevalue("db")
+    from otwarta.demo.loader import LoadReport
+
+    return LoadReport()

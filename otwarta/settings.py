@@ -39,7 +39,7 @@ PRODUCTION = ENVIRONMENT == "production"
 TESTING = env_bool("OTWARTA_TESTING", False)
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION and not TESTING)
-_DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and not SECRET_KEY:
     raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_ENV=production")
@@ -92,15 +92,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "otwarta.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "otwarta.core.middleware.PermissionsPolicyMiddleware",
+    "otwarta.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "otwarta.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "wagtail_2fa.middleware.VerifyUserMiddleware",
+    "otwarta.core.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -230,7 +231,9 @@ WHITENOISE_MAX_AGE = 3600
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Małopolska otwarta"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Database full-text search: SQLite FTS5 here, PostgreSQL full-text when DATABASE_URL is PostgreSQL. The
+# "simple" configuration (no English stemming of Polish text): otwarta.search stems each language itself.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "csv", "txt"]
@@ -259,6 +262,35 @@ OTWARTA_REVIEW_GRACE_DAYS = env_int("OTWARTA_REVIEW_GRACE_DAYS", 30)
 OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS = env_int("OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS", 180)
 # Days before the review date when a page counts as "due soon" on the editor dashboard.
 OTWARTA_REVIEW_DUE_SOON_DAYS = env_int("OTWARTA_REVIEW_DUE_SOON_DAYS", 14)
+# Plain-language panel of the page editor (docs/readability.md). A sentence over LONG_SENTENCE_WORDS words
+# is listed as too long; a word of LONG_WORD_SYLLABLES syllables or more counts as long. Verdict boundaries
+# per index: FOG-PL (Polish) lower is easier; Flesch (English) and Oborneva (Russian, Ukrainian) higher is easier.
+OTWARTA_READABILITY = {
+    "LONG_SENTENCE_WORDS": env_int("OTWARTA_READABILITY_LONG_SENTENCE_WORDS", 20),
+    "LONG_WORD_SYLLABLES": {"default": 4, "en": 3},
+    "FOG_PL": {"easy": 9, "fair": 12},
+    "FLESCH": {"easy": 60, "fair": 50},
+    "OBORNEVA": {"easy": 60, "fair": 50},
+    "RELIABLE_MIN_WORDS": 100,
+    "RATE_LIMIT_PER_MINUTE": env_int("OTWARTA_READABILITY_RATE_LIMIT_PER_MINUTE", 60),
+}
+# External link checker (otwarta.currency): seconds per request, parallel requests, how it names itself.
+OTWARTA_LINKCHECK_TIMEOUT = float(os.environ.get("OTWARTA_LINKCHECK_TIMEOUT", "10"))
+OTWARTA_LINKCHECK_WORKERS = env_int("OTWARTA_LINKCHECK_WORKERS", 4)
+OTWARTA_LINKCHECK_USER_AGENT = os.environ.get(
+    "OTWARTA_LINKCHECK_USER_AGENT", f"MalopolskaOtwarta-LinkChecker/1.0 (+{SITE_URL})"
+)
+# Periodic jobs run by ``manage.py run_scheduler`` (cron syntax, in TIME_ZONE): each job enqueues a task.
+OTWARTA_SCHEDULE = {
+    "review-digest": {
+        "task": "otwarta.currency.tasks.send_review_digest",
+        "cron": os.environ.get("OTWARTA_REVIEW_DIGEST_CRON", "0 7 * * 1"),
+    },
+    "check-links": {
+        "task": "otwarta.currency.tasks.check_external_links",
+        "cron": os.environ.get("OTWARTA_LINKCHECK_CRON", "30 2 * * 0"),
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -299,6 +331,43 @@ CONTENT_SECURITY_POLICY = {
         "worker-src": [SELF],
     }
 }
+# Origins that serve uploaded images and documents when they do not come from this site (S3, a CDN).
+CSP_MEDIA_ORIGINS = env_list("OTWARTA_CSP_MEDIA_ORIGINS", "")
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += CSP_MEDIA_ORIGINS
+# The Wagtail admin (everything under its URL prefix, login and lockout pages included). Wagtail 7's form
+# widgets (page chooser, date pickers) print inline <script> initialisers and its React parts set inline
+# styles, so those two are allowed here and only here; everything else stays as strict as the public site.
+# The preview panel frames an admin URL, hence frame-src/frame-ancestors 'self'. Docs: docs/security.md.
+from csp.constants import UNSAFE_INLINE  # noqa: E402
+
+OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+        "manifest-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+    }
+}
+# Browser features no page of the portal uses are switched off (core.middleware.PermissionsPolicyMiddleware).
+# A feature that a page starts to need (a map asking for the reader's location, say) is allowed here.
+OTWARTA_PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: [] for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
+# Wagtail would load avatars from gravatar.com, telling a third party who works in the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from otwarta.core import sitemap, views as core_views
+from otwarta.core import sitemap
+from otwarta.core import views as core_views
 from otwarta.search import views as search_views
 
 handler404 = "otwarta.core.views.page_not_found"

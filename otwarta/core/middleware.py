@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import django_otp
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
+from django.conf import settings
 from django.db import connections
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, resolve, reverse
+from wagtail_2fa.middleware import VerifyUserMiddleware
 
 
 def database_is_up() -> bool:
@@ -33,3 +41,119 @@ class HealthCheckMiddleware:
             response["Cache-Control"] = "no-store"
             return response
         return self.get_response(request)
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that a path starting with something that looks like a language
+    code we do not serve (``/xx/…``, ``/de-at/…``) is a plain 404 in the reader's language instead of a
+    redirect to ``/pl/xx/…``."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.status_code == 404:
+            first = request.path_info.lstrip("/").split("/", 1)[0]
+            known = {code for code, _name in settings.LANGUAGES}
+            if first and first not in known and _looks_like_language_code(first):
+                response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+                return response
+        return super().process_response(request, response)
+
+
+def _looks_like_language_code(segment: str) -> bool:
+    parts = segment.split("-")
+    return (
+        2 <= len(parts[0]) <= 3
+        and parts[0].isascii()
+        and parts[0].isalpha()
+        and parts[0].islower()
+        and len(parts) <= 2
+        and all(p.isascii() and p.isalnum() and len(p) <= 4 for p in parts[1:])
+    )
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether ``path`` belongs to the Wagtail admin (its URL prefix is whatever ``urls.py`` mounts)."""
+    return path.startswith(reverse("wagtailadmin_home"))
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware with two policies: the strict ``CONTENT_SECURITY_POLICY`` for the public
+    site and ``OTWARTA_ADMIN_CONTENT_SECURITY_POLICY`` for the Wagtail admin, whose widgets still emit
+    inline scripts. A view's own ``@csp``/``@csp_update``/``@csp_replace`` decorators keep working on top
+    of whichever policy applies.
+
+    Wagtail renders previews by running a dummy request for the public URL through the whole middleware
+    stack (``request.is_dummy``) and shows the result in an admin iframe: such responses keep the strict
+    public policy (so editors see what readers get) except that the admin may frame them."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if report_only:
+            return parts
+        if getattr(request, "is_dummy", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        elif parts.config is None and is_admin_path(request.path_info):
+            admin_policy = getattr(settings, "OTWARTA_ADMIN_CONTENT_SECURITY_POLICY", None)
+            if admin_policy:
+                parts.config = default_config(admin_policy.get("DIRECTIVES", {}))
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Sets ``Permissions-Policy`` from ``OTWARTA_PERMISSIONS_POLICY`` (feature → list of allowed origins;
+    an empty list disables the feature, ``"self"`` allows this site only)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    @staticmethod
+    def header_value(policy: dict[str, list[str]]) -> str:
+        def origin(value: str) -> str:
+            return value if value in ("self", "*") else f'"{value}"'
+
+        return ", ".join(f"{feature}=({' '.join(origin(v) for v in allowed)})" for feature, allowed in policy.items())
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "OTWARTA_PERMISSIONS_POLICY", None)
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header_value(policy)
+        return response
+
+
+class AdminTwoFactorMiddleware(VerifyUserMiddleware):
+    """wagtail-2fa's middleware, confined to the Wagtail admin and opt-in per account.
+
+    * Only admin URLs are checked: public pages, ``/healthz``, static and media files never redirect to a
+      two-factor prompt (nor touch the session for it).
+    * An account with a confirmed TOTP device must enter a code after signing in, whether or not
+      two-factor authentication is required site-wide (upstream only asks when it is required).
+    * With ``WAGTAIL_2FA_REQUIRED`` (env ``OTWARTA_2FA_REQUIRED``), accounts with admin access and no
+      device are sent to the device set-up page.
+    """
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if not is_admin_path(request.path_info):
+            # Still give request.user its ``is_verified()``/``otp_device`` (templates may ask), lazily.
+            self._install_lazy_accessors(request)
+            return None
+        return super().process_request(request)
+
+    def _require_verified_user(self, request: HttpRequest) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if not (user.is_staff or user.is_superuser or user.has_perms(["wagtailadmin.access_admin"])):
+            return False
+        try:
+            url_name = resolve(request.path_info).url_name
+        except Resolver404:
+            return False
+        if url_name in self._allowed_url_names:
+            return False
+        if django_otp.user_has_device(user, confirmed=True):
+            return True
+        if not settings.WAGTAIL_2FA_REQUIRED:
+            return False
+        return url_name not in self._allowed_url_names_no_device

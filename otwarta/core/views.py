@@ -37,7 +37,7 @@ def unavailable(request: HttpRequest, page_id: int) -> HttpResponse:
         "language_name": language_name(current),
         "versions": [(code, language_name(code), p) for code, p in versions.items()],
     }
-    return render(request, "core/unavailable.html", context, status=404)
+    return render(request, "core/unavailable.html", context)
 
 
 @require_safe

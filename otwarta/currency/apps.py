@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CurrencyConfig(AppConfig):
     name = "otwarta.currency"
     label = "currency"
-    verbose_name = "Keeping content current"
+    verbose_name = _("Keeping content current")

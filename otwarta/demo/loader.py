@@ -163,7 +163,9 @@ class DemoLoader:
             "body": self._body(source_text["body"]),
             "topic": topic,
             "last_reviewed_at": reviewed,
-            "review_interval_days": int(spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)),
+            "review_interval_days": int(
+                spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)
+            ),
         }
         created = page is None
         if created:

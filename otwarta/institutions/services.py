@@ -4,6 +4,10 @@ Each institution gets two groups (editors, moderators), a one-step moderation wo
 moderators (or by regional administrators), and page permissions on its own subtree in every locale.
 Because the rights are plain Wagtail group page permissions, everything Wagtail checks (the page
 explorer, edit views, the API, bulk actions) enforces them.
+
+Wagtail's own starter groups ("Editors", "Moderators") hold add/change/publish rights on the tree root,
+which would cut across institutions; :func:`regional_admins_group` retires them and gives pages outside
+any institution (home, topics) a moderation workflow approved by the regional administrators.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from wagtail.models import (
 from .models import Institution
 
 REGIONAL_ADMINS = "Regional administrators"
+REGIONAL_WORKFLOW = "Regional administrators: moderation"
+# Created by Wagtail's initial migrations with rights on the whole tree; not part of this rights model.
+WAGTAIL_STARTER_GROUPS = ("Editors", "Moderators")
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 MODERATOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -63,7 +70,31 @@ def regional_admins_group() -> Group:
         GroupCollectionPermission.objects.get_or_create(
             group=group, collection=root_collection, permission=_perm(codename, app)
         )
+    _retire_wagtail_starter_groups()
+    _regional_workflow(group)
     return group
+
+
+def _retire_wagtail_starter_groups() -> None:
+    """Wagtail's starter groups may edit (and moderate) every page of every institution. Drop their page
+    and collection rights; delete them when nobody is a member."""
+    for group in Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS):
+        GroupPagePermission.objects.filter(group=group).delete()
+        GroupCollectionPermission.objects.filter(group=group).delete()
+        if not group.user_set.exists():
+            group.delete()
+
+
+def _regional_workflow(group: Group) -> Workflow:
+    """The workflow of pages outside every institution's subtree, approved by the regional administrators."""
+    workflow, _created = Workflow.objects.get_or_create(name=REGIONAL_WORKFLOW)
+    task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=f"{REGIONAL_ADMINS}: approval")
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    task.groups.set([group])
+    WorkflowPage.objects.update_or_create(page=Page.get_first_root_node(), defaults={"workflow": workflow})
+    return workflow
 
 
 def institution_pages(institution: Institution) -> list[Page]:
@@ -77,20 +108,27 @@ def institution_pages(institution: Institution) -> list[Page]:
 def setup_institution(institution: Institution) -> Institution:
     """Create or refresh the groups, workflow and permissions of an institution. Idempotent."""
     label = institution.short_name or institution.name
-    editors, _ = Group.objects.get_or_create(name=f"{label}: editors")
-    moderators, _ = Group.objects.get_or_create(name=f"{label}: moderators")
+    editors = _institution_group(institution.editors_group, f"{label}: editors")
+    moderators = _institution_group(institution.moderators_group, f"{label}: moderators")
     for group in (editors, moderators):
-        group.permissions.add(_admin_access())
+        # Admin access and a read-only view of the institution's own record (see wagtail_hooks).
+        group.permissions.add(_admin_access(), _perm("view_institution", "institutions"))
     institution.editors_group = editors
     institution.moderators_group = moderators
 
     workflow = institution.workflow
     if workflow is None:
         workflow = Workflow.objects.create(name=f"{label}: moderation")
+    elif workflow.name != f"{label}: moderation":
+        workflow.name = f"{label}: moderation"
+        workflow.save(update_fields=["name"])
     task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=f"{label}: approval by moderators")
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    elif task.name != f"{label}: approval by moderators":
+        task.name = f"{label}: approval by moderators"
+        task.save(update_fields=["name"])
     task.groups.set([moderators, regional_admins_group()])
     institution.workflow = workflow
     institution.save(update_fields=["editors_group", "moderators_group", "workflow"])
@@ -105,6 +143,17 @@ def setup_institution(institution: Institution) -> Institution:
     for page in institution_pages(institution):
         grant_page_rights(institution, page)
     return institution
+
+
+def _institution_group(existing: Group | None, name: str) -> Group:
+    """The institution's group, kept when the institution is renamed (its members keep their rights)."""
+    if existing is None:
+        group, _created = Group.objects.get_or_create(name=name)
+        return group
+    if existing.name != name and not Group.objects.filter(name=name).exists():
+        existing.name = name
+        existing.save(update_fields=["name"])
+    return existing
 
 
 def _institution_collection(institution: Institution) -> Collection:

@@ -34,6 +34,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from otwarta.institutions.models import Area, Institution
+from otwarta.readability.panels import ReadabilityPanel
+from otwarta.search.indexing import stems_of_page
 
 from .blocks import ArticleBodyBlock
 
@@ -101,7 +103,8 @@ class TopicPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon")]
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
+    search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
 
     class Meta:
         verbose_name = _("topic")
@@ -147,7 +150,8 @@ class InstitutionPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("institution"), FieldPanel("intro")]
     parent_page_types = ["portal.InstitutionIndexPage"]
     subpage_types = ["portal.ArticlePage"]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
+    search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
 
     class Meta:
         verbose_name = _("institution section")
@@ -189,6 +193,7 @@ class ArticlePage(Page):
         FieldPanel("summary"),
         FieldPanel("topic"),
         FieldPanel("body"),
+        ReadabilityPanel(),
         MultiFieldPanel(
             [FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
              FieldPanel("residence_situations",
@@ -207,10 +212,12 @@ class ArticlePage(Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("search_stems"),
         index.FilterField("locale_id"),
         index.FilterField("topic_id"),
         index.FilterField("institution_id"),
     ]
+    search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
 
     class Meta:
         verbose_name = _("article")

@@ -57,10 +57,7 @@ def translate_page(source: Page, language_code: str, fields: dict[str, Any], use
     locale = ensure_locales()[language_code]
     source = source.specific
     target = source.get_translation_or_none(locale)
-    if target is None:
-        target = source.copy_for_translation(locale, copy_parents=True).specific
-    else:
-        target = target.specific
+    target = (source.copy_for_translation(locale, copy_parents=True) if target is None else target).specific
     for name, value in fields.items():
         if name == "body" and not isinstance(value, str):
             value = json.dumps(value)

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         report = DemoLoader(update=options["update"]).load(with_accounts=not options["no_accounts"])
         self.stdout.write(self.style.SUCCESS(f"Demo content: {report.summary()}."))
         if report.accounts:
-            self.stdout.write("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
             for username, role in report.accounts:
                 self.stdout.write(f"  {username:32} {role}")
             self.stdout.write("Sign in at http://localhost:8000/admin/ (the PORT you chose).")

@@ -1,0 +1,62 @@
+# Małopolska otwarta — developer entry points. Two commands matter: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/otwarta
+export OTWARTA_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: run test install messages static demo serve test-sqlite test-postgres lint typecheck browser-deps bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install  ## compile the interface translations (.po → .mo), no GNU gettext needed
+	$(PY) manage.py compile_translations
+
+static: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: install messages
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_demo
+
+run: export DJANGO_DEBUG ?= 0
+run: demo static  ## install, migrate SQLite, load the demo content and serve on http://localhost:$(PORT)
+	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C to stop)"
+	$(VENV)/bin/gunicorn otwarta.wsgi:application --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 \
+		--access-logfile - --forwarded-allow-ips='*'
+
+browser-deps:  ## Debian Chromium and axe-core for the browser tests
+	bash scripts/install-browser-deps.sh
+
+test: install messages browser-deps  ## the whole suite on SQLite, then on PostgreSQL when it answers
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL run."; fi
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	DATABASE_URL= $(PY) -m pytest
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL =="
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check otwarta benchmarks tests
+
+typecheck: install
+	$(VENV)/bin/mypy otwarta
+
+bench: install  ## print the performance figures (see benchmarks/README.md)
+	$(PY) benchmarks/render_pages.py
+
+clean:
+	rm -rf $(VENV) var .cache

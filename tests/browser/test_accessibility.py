@@ -1,0 +1,61 @@
+"""WCAG 2.1 AA: axe-core finds no violation on the public page types in Polish, Ukrainian and Georgian.
+
+One browser for the session, one context per language, five page loads per language: home, topic,
+article, search results and the 404 page. axe runs with the WCAG 2.0/2.1 A and AA rule tags. The pages'
+Content-Security-Policy forbids injected scripts, so only these axe contexts bypass it (``bypass_csp``);
+every other browser test runs under the real policy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .conftest import ARTICLE_PATH, BROWSER_DB, TOPIC_PATH
+
+pytestmark = [pytest.mark.browser, BROWSER_DB]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGES = {
+    "home": "",
+    "topic": TOPIC_PATH,
+    "article": ARTICLE_PATH,
+    "search": "search/?q=karta",
+    "404": "this-page-does-not-exist/",
+}
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
+        for node in v["nodes"][:10]:
+            lines.append(f"      {' '.join(map(str, node['target']))}  {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+def run_axe(page: Any, axe_script: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return result["violations"]
+
+
+@pytest.mark.parametrize("language", ["pl", "uk", "ka"])
+def test_no_axe_violations(language: str, site: Any, new_context: Any, axe_script: Any) -> None:
+    context = new_context(bypass_csp=True, locale=language, service_workers="block")
+    page = context.new_page()
+    failures = []
+    for name, path in PAGES.items():
+        response = page.goto(site(f"/{language}/{path}"))
+        assert response is not None
+        expected_status = 404 if name == "404" else 200
+        assert response.status == expected_status, f"{name} page /{language}/{path}: HTTP {response.status}"
+        assert page.locator("html").get_attribute("lang") == language
+        violations = run_axe(page, axe_script)
+        if violations:
+            failures.append(f"{name} page /{language}/{path}:\n{describe(violations)}")
+    assert not failures, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(failures)
