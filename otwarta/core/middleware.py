@@ -48,7 +48,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     code we do not serve (``/xx/…``, ``/de-at/…``) is a plain 404 in the reader's language instead of a
     redirect to ``/pl/xx/…``."""
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if response.status_code == 404:
             first = request.path_info.lstrip("/").split("/", 1)[0]
             known = {code for code, _name in settings.LANGUAGES}

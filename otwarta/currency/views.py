@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -159,12 +160,15 @@ class PagesToCheckView(InstitutionRestrictedReport):
         # Decorate the very objects the table shows (the queryset's result cache).
         pages = attach_translations(object_list)
         user = self.request.user
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        back = self.index_url + (f"?{query.urlencode()}" if query else "")
         for page in pages:
             page.review_status_label = ReviewState(page.review_status).label
             page.translations_text = _translations_text(page)
             page.edit_url = admin_url(reverse("wagtailadmin_pages:edit", args=[page.pk]))
             page.check_link = (
-                (reverse("otwarta_currency:mark_checked", args=[page.pk]) + "?next=" + self.index_url,
+                (reverse("otwarta_currency:mark_checked", args=[page.pk]) + "?" + urlencode({"next": back}),
                  _("Mark as checked"))
                 if not self.is_export and can_mark_checked(page, user) else None
             )

@@ -92,10 +92,12 @@ class DemoLoader:
             values = {k: row.get(k, "") for k in ("name", "short_name", "kind", "website", "email", "phone",
                                                   "address", "opening_hours")}
             institution, created = Institution.objects.get_or_create(slug=row["slug"], defaults=values)
-            if not created and self.update:
+            if created:
+                self.report.created.append(f"institution {row['slug']}")
+            elif self.update:
                 Institution.objects.filter(pk=institution.pk).update(**values)
                 institution.refresh_from_db()
-            (self.report.created if created else self.report.updated).append(f"institution {row['slug']}")
+                self.report.updated.append(f"institution {row['slug']}")
             self.institutions[row["slug"]] = setup_institution(institution)
 
     def load_home(self) -> HomePage:

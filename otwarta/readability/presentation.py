@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language_info, gettext, gettext_lazy as _, ngettext
+from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from .services import IndexKind, ReadabilityResult, Verdict
 

@@ -25,12 +25,15 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-# Pages of the `portal` fixture (conftest.py at the root) that every browser test may load.
+# Pages of the test portal (otwarta.core.testing.build_test_portal) that the browser tests load.
 ARTICLE_PATH = "instytucje/urzad/karta-pobytu/"
 TOPIC_PATH = "pobyt/"
-# pytest-django flushes the database after a transactional test; the serialized rollback restores what
-# the migrations created (Wagtail's root page, default site, locale) so that the next test can build the
-# portal again.
+
+# The live server needs committed data, so every browser test is transactional, and pytest-django
+# flushes the database after each one. Rebuilding the portal with the loader after a flush is slow and
+# needs Wagtail's migration data (root page, collection, locale) that a flush deletes too. Instead the
+# tests use Django's serialized rollback with a snapshot of the *built* portal (see portal_snapshot):
+# every browser test starts from the same complete portal and the flush skips post_migrate.
 BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -66,9 +69,35 @@ def axe_script() -> Path:
     return AXE_JS
 
 
+@pytest.fixture(scope="session", autouse=True)
+def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
+    """The test database with the small portal built, serialized once per session; it becomes the
+    connection's serialized-rollback contents, which Django restores at the start of each browser test
+    (a restore over an identical database only rewrites the same rows)."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    from otwarta.core.testing import build_test_portal
+    from otwarta.portal.models import HomePage
+
+    with django_db_blocker.unblock():
+        if not Page.objects.filter(depth=1).exists():
+            # An earlier transactional test flushed the database: bring back what the migrations made.
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+        if not HomePage.objects.exists():
+            build_test_portal()
+        snapshot = connection.creation.serialize_db_to_string()
+    connection._test_serialized_contents = snapshot
+    return snapshot
+
+
 @pytest.fixture
-def site(live_server: Any, portal: Any) -> Callable[[str], str]:
-    """Absolute URL on the live server of a path such as ``/pl/pobyt/`` (portal loaded first)."""
+def site(live_server: Any) -> Callable[[str], str]:
+    """Absolute URL on the live server of a path such as ``/pl/pobyt/``. The portal is in the database
+    (restored from portal_snapshot before the test)."""
+    from django.core.cache import cache
+
+    cache.clear()  # Wagtail keeps the site root paths in the cache; the flush may have made them stale
     base = live_server.url.rstrip("/")
 
     def url(path: str) -> str:

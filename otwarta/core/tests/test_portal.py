@@ -169,6 +169,7 @@ def test_demo_loader_is_idempotent(portal):
     counts = (Page.objects.count(), HomePage.objects.count(), TopicPage.objects.count(), ArticlePage.objects.count())
     report = build_test_portal()
     assert report.created == []
+    assert report.updated == []
     assert counts == (Page.objects.count(), HomePage.objects.count(), TopicPage.objects.count(),
                       ArticlePage.objects.count())
 

@@ -20,6 +20,13 @@ PESEL = "pesel"  # fundacja, translated into en
 
 
 @pytest.fixture(autouse=True)
+def _test_database(db):  # type: ignore[no-untyped-def]
+    """Depend on ``db`` statically: the shared ``portal`` fixture asks for it with getfixturevalue(), and
+    a test that reaches it only that way was seen running against var/db.sqlite3 instead of the test
+    database (pytest-django 4.14)."""
+
+
+@pytest.fixture(autouse=True)
 def _review_settings(settings):  # type: ignore[no-untyped-def]
     settings.OTWARTA_REVIEW_GRACE_DAYS = 30
     settings.OTWARTA_REVIEW_DUE_SOON_DAYS = 14

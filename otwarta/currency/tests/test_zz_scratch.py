@@ -14,6 +14,7 @@ def test_dump(portal, user, client):
     listing = client.get(reverse("wagtailadmin_explore", args=[page.get_parent().pk])).content.decode()
     print("LISTING has url:", url in listing)
     make_due(KARTA, dt.date.today(), 3)
+    from django.db import connection; print("TABLES", [t for t in connection.introspection.table_names() if "currency" in t], connection.settings_dict["NAME"])
     home = client.get("/admin/").content.decode()
     i = home.find("pages-to-check")
     i = home.find("id=\"pages-to-check\""); print("HOME:", home[i-200:i+3500])

@@ -1,7 +1,5 @@
-"""Search in the reader's language over the test portal (the same content as the conftest ``portal`` fixture).
-
-The portal is built once per class (``setUpTestData``; each test runs in a transaction rolled back
-afterwards) because building it takes several seconds.
+"""Search in the reader's language over the test portal (conftest.py builds it once per session; each test
+runs in a transaction that is rolled back). The class adds a Russian translation once (``setUpTestData``).
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from otwarta.core.testing import build_test_portal
@@ -47,7 +46,7 @@ def add_russian_karta() -> ArticlePage:
 class SearchTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        build_test_portal()
+        build_test_portal()  # already there (conftest.py); the loader is idempotent, so this is cheap insurance
         add_russian_karta()
 
     def titles(self, language: str, query: str, **params: Any) -> list[str]:
@@ -97,7 +96,9 @@ class SearchTests(TestCase):
         response = self.client.get("/pl/search/", {"q": "jak dostać kartę bez paszportu xyzzy"})
         self.assertTrue(response.context["outcome"].partial)
         self.assertIn(KARTA_PL, [hit.page.title for hit in response.context["hits"]])
-        self.assertContains(response, "No page contains all of these words")
+        with translation.override("pl"):
+            notice = gettext("No page contains all of these words. These pages contain some of them.")
+        self.assertContains(response, notice)
 
     # --- language and visibility -------------------------------------------------------------------
     def test_results_only_in_the_readers_language(self) -> None:
@@ -182,7 +183,9 @@ class SearchTests(TestCase):
         response = self.client.get("/pl/search/", {"q": "*** 😀 ---"})
         self.assertEqual(response.status_code, 200)
         self.assertFalse(response.context["searched"])
-        self.assertContains(response, "nothing to search for")
+        with translation.override("pl"):
+            notice = gettext("There is nothing to search for in what you typed. Please type one or more words.")
+        self.assertContains(response, notice)
 
     def test_pagination(self) -> None:
         home = HomePage.objects.get(locale__language_code="pl")
@@ -210,9 +213,12 @@ def test_highlight_escapes_and_marks_inflected_forms() -> None:
     assert marked == "<mark>Karty</mark> &lt;b&gt;pobytu&lt;/b&gt; &amp; <mark>kartą</mark>"
 
 
-def test_a_language_without_a_locale_answers_with_no_results(client: Client, db: Any) -> None:
-    assert not Locale.objects.filter(language_code="ka").exists()
-    response = client.get("/ka/search/", {"q": "ბარათი"})
+def test_a_language_without_a_locale_answers_with_no_results(client: Client, db: Any, settings: Any) -> None:
+    """A language just added to the settings, before anyone created its Wagtail locale."""
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
+    settings.WAGTAIL_CONTENT_LANGUAGES = settings.LANGUAGES
+    assert not Locale.objects.filter(language_code="de").exists()
+    response = client.get("/de/search/", {"q": "Aufenthaltskarte"})
     assert response.status_code == 200
     assert response.context["hits"] == []
 
