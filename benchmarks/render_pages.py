@@ -58,15 +58,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def configure_environment(args: argparse.Namespace) -> Path | None:
+def configure_environment(args: argparse.Namespace) -> Path:
     """Point the settings at a temporary directory (or the given database) before Django starts."""
-    tmp: Path | None = None
+    # Always a temporary OTWARTA_VAR_DIR (database, static and media roots), never the shared var/.
+    tmp = Path(tempfile.mkdtemp(prefix="otwarta-bench-"))
+    (tmp / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
+    os.environ["OTWARTA_VAR_DIR"] = str(tmp)
     if args.database_url:
         os.environ["DATABASE_URL"] = args.database_url
     else:
-        tmp = Path(tempfile.mkdtemp(prefix="otwarta-bench-"))
-        (tmp / "static").mkdir()  # STATIC_ROOT: WhiteNoise warns when it is missing
-        os.environ["OTWARTA_VAR_DIR"] = str(tmp)
         os.environ.pop("DATABASE_URL", None)  # never the shared or production database
     for name in ("OTWARTA_STATIC_ROOT", "OTWARTA_MEDIA_ROOT", "REDIS_URL"):
         os.environ.pop(name, None)
@@ -155,10 +155,13 @@ def pick_targets(languages: list[str], per_type: int) -> list[Target]:
         step = max(1, len(articles) // per_type)
         chosen = articles[::step][:per_type]
         targets += [Target("article", language, page.get_url()) for page in chosen]
+        used: set[str] = set()
         for page in chosen or topics:
-            # One word of the title (the longest): a query that has results, as readers' queries mostly do.
-            word = max(re.findall(r"[^\W\d_]+", page.title) or ["a"], key=len).lower()
-            targets.append(Target("search", language, f"/{language}/search/?q={quote(word)}"))
+            # The longest word of the title not used yet: a query with results, as readers' queries mostly are.
+            candidates = sorted({w.lower() for w in re.findall(r"[^\W\d_]+", page.title)} - used, key=len)
+            if candidates:
+                used.add(candidates[-1])
+                targets.append(Target("search", language, f"/{language}/search/?q={quote(candidates[-1])}"))
     return [t for t in targets if t.url]
 
 
@@ -234,9 +237,11 @@ def minimal_view_urlconf() -> str:
     import otwarta.urls as project_urls
 
     module = types.ModuleType("otwarta_bench_urls")
-    module.urlpatterns = [path("bench-minimal/", lambda request: HttpResponse("ok")), *project_urls.urlpatterns]
-    module.handler404 = project_urls.handler404
-    module.handler500 = project_urls.handler500
+    handlers = {name: value for name, value in vars(project_urls).items() if name.startswith("handler")}
+    module.__dict__.update(
+        urlpatterns=[path("bench-minimal/", lambda request: HttpResponse("ok")), *project_urls.urlpatterns],
+        **handlers,
+    )
     sys.modules[module.__name__] = module
     return module.__name__
 
@@ -341,11 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         overrides.disable()
         return 0
     finally:
-        if tmp is not None:
-            if args.keep:
-                say(f"kept {tmp}")
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
+        if args.keep:
+            say(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

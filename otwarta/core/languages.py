@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.urls import reverse, translate_url
 from django.utils import translation
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 
 @dataclass(frozen=True)
@@ -32,19 +34,31 @@ def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
 
+def in_private_section() -> Exists:
+    """True for a page at or below a page with a view restriction: Wagtail's ``.public()`` in SQL, so
+    that it costs no query of its own (``.public()`` reads every restriction first)."""
+    restrictions = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return Exists(restrictions)
+
+
 def page_translations(page: Page) -> dict[str, Page]:
-    """Live, public translations of ``page`` (itself included), keyed by language code."""
-    pages = page.get_translations(inclusive=True).live().public().select_related("locale")
+    """Live, public translations of ``page`` (itself included), keyed by language code (one query)."""
+    pages = page.get_translations(inclusive=True).live().exclude(in_private_section()).select_related("locale")
     return {p.locale.language_code: p for p in pages}
 
 
-def language_links(page: Page | None, current: str, path: str = "") -> list[LanguageLink]:
+def language_links(page: Page | None, current: str, path: str = "",
+                   translations: dict[str, Page] | None = None) -> list[LanguageLink]:
     """One link per portal language. For a page without a translation in a language the link leads to
-    a notice (in that language) that lists the versions that exist."""
+    a notice (in that language) that lists the versions that exist. ``translations``: the result of
+    ``page_translations(page)`` when the caller already has it."""
     links = []
-    translations = page_translations(page) if page is not None and page.pk else None
+    if translations is None and page is not None and page.pk:
+        translations = page_translations(page)
     for code, name in settings.LANGUAGES:
-        if translations is not None:
+        if page is not None and page.pk and translations is not None:
             target = translations.get(code)
             if target is not None:
                 url, available = target.url, True

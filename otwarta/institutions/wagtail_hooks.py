@@ -6,6 +6,7 @@
 * Creating or changing an institution (re)builds its groups, workflow and page rights.
 * Only regional administrators may move an institution section to another institution.
 * Only superusers may create superusers or change superuser accounts.
+* wagtail-2fa's code prompt and device management views are replaced by fixed ones (see two_factor).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from . import two_factor
 from .models import Area, Institution
 from .services import institutions_for_user, setup_institution
 
@@ -79,6 +82,16 @@ class InstitutionsGroup(SnippetViewSetGroup):
 register_snippet(InstitutionsGroup)
 
 
+@hooks.register("register_admin_urls", order=-1)
+def two_factor_urls() -> list[URLPattern]:
+    """Registered before wagtail-2fa's own URLs, so these views answer at the same addresses."""
+    return [
+        path("2fa/auth", two_factor.LoginView.as_view(), name="wagtail_2fa_auth"),
+        path("2fa/devices/<int:user_id>", two_factor.DeviceListView.as_view(), name="wagtail_2fa_device_list"),
+        path("2fa/devices/<int:pk>/remove", two_factor.DeviceDeleteView.as_view(), name="wagtail_2fa_device_remove"),
+    ]
+
+
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def set_up_institution(request: HttpRequest, instance: Any) -> None:
@@ -99,7 +112,13 @@ def keep_institution_section_owner(request: HttpRequest, page: Page) -> None:
     if request.user.has_perm(MANAGE_INSTITUTIONS):
         return
     submitted = request.POST.get("institution")
-    if submitted is not None and submitted != str(specific.institution_id):
+    if submitted is None:
+        return
+    current = {str(specific.institution_id)}
+    latest = page.get_latest_revision()
+    if latest is not None:  # a draft the regional administrators saved may already name another one
+        current.add(str(latest.content.get("institution")))
+    if submitted not in current:
         raise PermissionDenied
 
 

@@ -20,8 +20,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -32,7 +34,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
+from otwarta.core.languages import in_private_section
 from otwarta.institutions.models import Area, Institution
 from otwarta.readability.panels import ReadabilityPanel
 from otwarta.search.indexing import stems_of_page
@@ -84,8 +88,27 @@ class HomePage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = TopicPage.objects.child_of(self).live().public().specific().order_by("path")
+        context["topics"] = TopicPage.objects.child_of(self).live().exclude(in_private_section()).order_by("path")
         return context
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        """Find the page at a URL below this home page with two queries (the page's type, then the page
+        with what its template needs, ``route_select_related``) instead of Wagtail's two per level of
+        the tree. When no page has that URL path, Wagtail's own walk decides (a 404, or a page type
+        that routes the rest of the path itself)."""
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            found = (
+                Page.objects.filter(url_path=url_path, path__startswith=self.path)
+                .values_list("pk", "content_type_id").first()
+            )
+            model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+            if found and model is not None and issubclass(model, Page):
+                related = getattr(model, "route_select_related", ())
+                page = model.objects.select_related(*related).get(pk=found[0]) if related else (
+                    model.objects.get(pk=found[0]))
+                return page.route(request, [])
+        return super().route(request, path_components)
 
 
 TOPIC_ICONS = [
@@ -111,7 +134,7 @@ class TopicPage(Page):
 
     def articles(self) -> models.QuerySet[ArticlePage]:
         return (
-            ArticlePage.objects.live().public().filter(topic=self, locale_id=self.locale_id)
+            ArticlePage.objects.live().exclude(in_private_section()).filter(topic=self, locale_id=self.locale_id)
             .select_related("institution").order_by("title")
         )
 
@@ -135,7 +158,8 @@ class InstitutionIndexPage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["institution_pages"] = (
-            InstitutionPage.objects.child_of(self).live().public().select_related("institution").order_by("title")
+            InstitutionPage.objects.child_of(self).live().exclude(in_private_section())
+            .select_related("institution").order_by("title")
         )
         return context
 
@@ -152,13 +176,14 @@ class InstitutionPage(Page):
     subpage_types = ["portal.ArticlePage"]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
     search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
+    route_select_related = ("institution",)  # read with the page when it is served (HomePage.route)
 
     class Meta:
         verbose_name = _("institution section")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = ArticlePage.objects.child_of(self).live().public().order_by("title")
+        context["articles"] = ArticlePage.objects.child_of(self).live().exclude(in_private_section()).order_by("title")
         return context
 
 
@@ -218,6 +243,7 @@ class ArticlePage(Page):
         index.FilterField("institution_id"),
     ]
     search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
+    route_select_related = ("topic", "institution")  # read with the page when it is served (HomePage.route)
 
     class Meta:
         verbose_name = _("article")
@@ -276,4 +302,33 @@ class ArticlePage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["topic_page"] = self.topic
+        if getattr(request, "is_preview", False):  # the edited, unsaved choices live on the page object
+            context.update(audiences=[str(t) for t in self.audiences.all()],
+                           situations=[str(t) for t in self.residence_situations.all()],
+                           areas=[str(a) for a in self.areas.all()])
+        else:
+            context.update(self.reader_labels())
         return context
+
+    def reader_labels(self) -> dict[str, list[str]]:
+        """Whom and where the page applies to, as the reader reads it: ``audiences``, ``situations`` and
+        ``areas`` (each in its vocabulary's order), read with one UNION query instead of one per relation."""
+        text, number = models.CharField(), models.IntegerField()
+        branches = [
+            model.objects.filter(articlepage=self).order_by().values_list(
+                Value(group, output_field=text), "name", "sort_order", "slug", Value("", output_field=text)
+            )
+            for group, model in (("audiences", Audience), ("situations", ResidenceSituation))
+        ]
+        branches.append(
+            Area.objects.filter(articlepage=self).order_by().values_list(
+                Value("areas", output_field=text), "name", Value(0, output_field=number), "teryt", "kind"
+            )
+        )
+        labels: dict[str, list[str]] = {"audiences": [], "situations": [], "areas": []}
+        rows = branches[0].union(*branches[1:], all=True) if self.pk else []
+        for group, name, _order, _key, kind in sorted(rows, key=lambda row: (row[2], row[3])):
+            # unsaved instances: their __str__ translates a term or names a county as everywhere else
+            term = Area(name=name, kind=kind) if group == "areas" else Audience(name=name)
+            labels[group].append(str(term))
+        return labels

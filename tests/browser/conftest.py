@@ -29,11 +29,12 @@ CHROMIUM_ARGS = [
 ARTICLE_PATH = "instytucje/urzad/karta-pobytu/"
 TOPIC_PATH = "pobyt/"
 
-# The live server needs committed data, so every browser test is transactional, and pytest-django
+# The live server needs committed data, so every browser test is transactional and pytest-django
 # flushes the database after each one. Rebuilding the portal with the loader after a flush is slow and
-# needs Wagtail's migration data (root page, collection, locale) that a flush deletes too. Instead the
-# tests use Django's serialized rollback with a snapshot of the *built* portal (see portal_snapshot):
-# every browser test starts from the same complete portal and the flush skips post_migrate.
+# needs the rows that Wagtail's migrations made (root page, collection, locale), which the flush deletes
+# too. Instead each browser test starts from a snapshot of the built portal (portal_snapshot), restored
+# by Django's serialized rollback; ``serialized_rollback`` also makes the flush skip post_migrate, so
+# the content types and permissions of the snapshot are restored as they were.
 BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -69,11 +70,17 @@ def axe_script() -> Path:
     return AXE_JS
 
 
-@pytest.fixture(scope="session", autouse=True)
+def empty_database() -> None:
+    """Delete every row, content types and permissions included (a restore brings them back)."""
+    from django.core.management import call_command
+
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+
+
+@pytest.fixture(scope="session")
 def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
-    """The test database with the small portal built, serialized once per session; it becomes the
-    connection's serialized-rollback contents, which Django restores at the start of each browser test
-    (a restore over an identical database only rewrites the same rows)."""
+    """The test database with the small portal built (the root conftest builds it once per session),
+    serialized once."""
     from django.db import connection
     from wagtail.models import Page
 
@@ -83,21 +90,39 @@ def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
     with django_db_blocker.unblock():
         if not Page.objects.filter(depth=1).exists():
             # An earlier transactional test flushed the database: bring back what the migrations made.
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            migrated = getattr(connection, "_test_serialized_contents", None)
+            if migrated is None:
+                pytest.fail("the test database was flushed before the browser tests and no serialized copy "
+                            "of the migrated database is available", pytrace=False)
+            empty_database()
+            connection.creation.deserialize_db_from_string(migrated)
         if not HomePage.objects.exists():
             build_test_portal()
-        snapshot = connection.creation.serialize_db_to_string()
-    connection._test_serialized_contents = snapshot
-    return snapshot
+        return connection.creation.serialize_db_to_string()
 
 
 @pytest.fixture
-def site(live_server: Any) -> Callable[[str], str]:
-    """Absolute URL on the live server of a path such as ``/pl/pobyt/``. The portal is in the database
-    (restored from portal_snapshot before the test)."""
+def live_portal(live_server: Any, portal_snapshot: str) -> None:
+    """The portal in the database the live server reads. The first browser test finds it there; for the
+    later ones Django's serialized rollback restores it from the snapshot before the test. (Session
+    fixtures may hold another connection object to the same in-memory database than the tests do, so
+    the snapshot is handed to the test's own connection here.)"""
     from django.core.cache import cache
+    from django.db import connections
 
-    cache.clear()  # Wagtail keeps the site root paths in the cache; the flush may have made them stale
+    from otwarta.portal.models import HomePage
+
+    connection = connections["default"]
+    connection._test_serialized_contents = portal_snapshot
+    if not HomePage.objects.exists():  # flushed by a transactional test that was not a browser test
+        empty_database()
+        connection.creation.deserialize_db_from_string(portal_snapshot)
+    cache.clear()  # Wagtail keeps the site root paths in the cache
+
+
+@pytest.fixture
+def site(live_server: Any, live_portal: None) -> Callable[[str], str]:
+    """Absolute URL on the live server of a path such as ``/pl/pobyt/``."""
     base = live_server.url.rstrip("/")
 
     def url(path: str) -> str:

@@ -12,13 +12,25 @@ from otwarta.core.languages import language_links, page_translations
 register = template.Library()
 
 
+def _translations(request: Any, page: Any) -> dict[str, Any]:
+    """``page_translations(page)``, queried once per request: the language switcher and the hreflang
+    links of the same page view share it."""
+    if request is None:
+        return page_translations(page)
+    memo: dict[int, dict[str, Any]] = request.__dict__.setdefault("_otwarta_translations", {})
+    if page.pk not in memo:
+        memo[page.pk] = page_translations(page)
+    return memo[page.pk]
+
+
 @register.simple_tag(takes_context=True)
 def portal_languages(context: dict[str, Any]) -> list[Any]:
     request = context.get("request")
     page = context.get("page")
     current = translation.get_language() or settings.LANGUAGE_CODE
-    return language_links(page if getattr(page, "pk", None) else None, current,
-                          request.path if request is not None else "")
+    if not getattr(page, "pk", None):
+        return language_links(None, current, request.path if request is not None else "")
+    return language_links(page, current, translations=_translations(request, page))
 
 
 @register.simple_tag(takes_context=True)
@@ -29,7 +41,7 @@ def hreflang_alternates(context: dict[str, Any]) -> list[tuple[str, str]]:
     if request is None or not getattr(page, "pk", None):
         return []
     base = request.build_absolute_uri("/").rstrip("/")
-    return [(code, base + p.url) for code, p in page_translations(page).items()]
+    return [(code, base + p.url) for code, p in _translations(request, page).items()]
 
 
 @register.simple_tag
@@ -40,3 +52,14 @@ def emergency_numbers() -> list[Any]:
 @register.simple_tag(takes_context=True)
 def home_url(context: dict[str, Any]) -> str:
     return "/" + (translation.get_language() or settings.LANGUAGE_CODE) + "/"
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context: dict[str, Any], page: Any) -> list[tuple[str, str]]:
+    """(title, URL) of the pages above ``page``, from the home page of the reader's language (named as in
+    the header). Pages right below the home page, as topics are, need no database query."""
+    trail = [(str(settings.PORTAL_NAME), home_url(context))]
+    if getattr(page, "depth", 0) > 3:
+        request = context.get("request")
+        trail += [(a.title, a.get_url(request)) for a in page.get_ancestors().filter(depth__gt=2)]
+    return trail

@@ -73,7 +73,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         self.server.seen.append((self.command, self.path, self.headers.get("User-Agent", "")))  # type: ignore[attr-defined]
-        path = self.path
+        path = self.path.split("?", 1)[0]
         try:
             if path == "/ok":
                 self._send(200, head)

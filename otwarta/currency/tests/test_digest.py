@@ -90,8 +90,6 @@ def test_inactive_users_and_users_without_address_get_nothing(mailoutbox, user):
 @freeze_time("2026-06-01 07:00:00")
 def test_digest_is_written_in_the_users_admin_language(mailoutbox, user):
     make_due(KARTA, TODAY, days_overdue=3)  # due on 2026-05-29
-    UserProfile.get_for_user(user("urzad-editor")).__class__.objects.filter(
-        user=user("urzad-editor")).update(preferred_language="en")
     profile = UserProfile.get_for_user(user("urzad-editor"))
     profile.preferred_language = "en"
     profile.save()

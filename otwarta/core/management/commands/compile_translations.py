@@ -11,11 +11,12 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Compile otwarta/locale/*/LC_MESSAGES/*.po into .mo files."
+    help = "Compile otwarta/locale/ and every app's locale/ catalogue (.po) into .mo files."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = 0
-        for locale_dir in settings.LOCALE_PATHS:
+        app_locale_dirs = sorted(Path(settings.BASE_DIR, "otwarta").glob("*/locale"))
+        for locale_dir in [*settings.LOCALE_PATHS, *app_locale_dirs]:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
