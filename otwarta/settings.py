@@ -188,6 +188,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_ENABLED = env_bool("OTWARTA_AXES_ENABLED", True)
+# Behind the TLS-terminating reverse proxy every request comes from the proxy's address; the client's is
+# read from X-Forwarded-For (as many hops from the right as there are trusted proxies). Without this, five
+# wrong passwords from anywhere would lock an account for everyone. See docs/security.md.
+OTWARTA_TRUSTED_PROXY_COUNT = env_int("OTWARTA_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
+AXES_CLIENT_IP_CALLABLE = "otwarta.core.middleware.client_ip_address"
 # Two-factor authentication (wagtail-2fa on django-otp). Staff may enable it; production can require it.
 WAGTAIL_2FA_REQUIRED = env_bool("OTWARTA_2FA_REQUIRED", False)
 WAGTAIL_2FA_OTP_TOTP_NAME = "Małopolska otwarta"
@@ -332,8 +337,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Origins that serve uploaded images and documents when they do not come from this site (S3, a CDN).
-CSP_MEDIA_ORIGINS = env_list("OTWARTA_CSP_MEDIA_ORIGINS", "")
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += CSP_MEDIA_ORIGINS
+OTWARTA_CSP_MEDIA_ORIGINS = env_list("OTWARTA_CSP_MEDIA_ORIGINS", "")
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += OTWARTA_CSP_MEDIA_ORIGINS
 # The Wagtail admin (everything under its URL prefix, login and lockout pages included). Wagtail 7's form
 # widgets (page chooser, date pickers) print inline <script> initialisers and its React parts set inline
 # styles, so those two are allowed here and only here; everything else stays as strict as the public site.
@@ -345,7 +350,7 @@ OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "img-src": [SELF, "data:", "blob:", *OTWARTA_CSP_MEDIA_ORIGINS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-src": [SELF],

@@ -157,3 +157,19 @@ class AdminTwoFactorMiddleware(VerifyUserMiddleware):
         if not settings.WAGTAIL_2FA_REQUIRED:
             return False
         return url_name not in self._allowed_url_names_no_device
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The client's address for login throttling (``AXES_CLIENT_IP_CALLABLE``).
+
+    Behind ``OTWARTA_TRUSTED_PROXY_COUNT`` reverse proxies every request comes from the nearest proxy, so
+    the address is read from ``X-Forwarded-For``: each proxy appends the address it saw, so the entry that
+    many places from the right was written by our outermost proxy. Entries further left come from the
+    client and are ignored (they can be forged)."""
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "OTWARTA_TRUSTED_PROXY_COUNT", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies <= 0 or not forwarded:
+        return remote
+    # Fewer entries than proxies: the header did not pass through all of them; trust none of it.
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote

@@ -128,7 +128,7 @@ def send_digests(today: dt.date | None = None) -> DigestReport:
     by_institution: dict[int, list[ArticlePage]] = defaultdict(list)
     for page in pages:
         by_institution[page.institution_id].append(page)  # type: ignore[index]
-    broken = defaultdict(int)
+    broken: dict[int, int] = defaultdict(int)
     for institution_id in (
         ExternalLink.objects.filter(broken=True, page__institution__in=list(all_institutions))
         .values_list("page__institution", flat=True)

@@ -69,21 +69,24 @@ class AddDays(Func):
     arity = 2
     output_field = DateField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def _operands(self, compiler: Any) -> tuple[str, str, tuple[Any, ...]]:
+        date_sql, date_params = compiler.compile(self.source_expressions[0])
+        days_sql, days_params = compiler.compile(self.source_expressions[1])
+        return date_sql, days_sql, (*date_params, *days_params)
+
+    def as_sql(self, compiler: Any, connection: Any, function: str | None = None, template: str | None = None,
+               arg_joiner: str | None = None, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
         # PostgreSQL (and Oracle): date + integer is a date.
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return f"({date_sql} + {days_sql})", [*date_params, *days_params]
+        date_sql, days_sql, params = self._operands(compiler)
+        return f"({date_sql} + {days_sql})", params
 
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return f"date({date_sql}, '+' || {days_sql} || ' days')", [*date_params, *days_params]
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
+        date_sql, days_sql, params = self._operands(compiler)
+        return f"date({date_sql}, '+' || {days_sql} || ' days')", params
 
-    def as_mysql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
-        date_sql, date_params = compiler.compile(self.source_expressions[0])
-        days_sql, days_params = compiler.compile(self.source_expressions[1])
-        return f"DATE_ADD({date_sql}, INTERVAL {days_sql} DAY)", [*date_params, *days_params]
+    def as_mysql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, tuple[Any, ...]]:
+        date_sql, days_sql, params = self._operands(compiler)
+        return f"DATE_ADD({date_sql}, INTERVAL {days_sql} DAY)", params
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -114,13 +117,14 @@ def source_locale() -> Locale | None:
 
 
 def source_articles() -> QuerySet[ArticlePage]:
-    """Live articles, one per translation group: the source-locale page, or the page itself when its
-    group has no page in the source locale."""
+    """Live articles, one per translation group: the source-locale page; or, for a group whose
+    source-locale page is missing or not published, its live pages (readers see them, so they are
+    checked on their own)."""
     locale = source_locale()
     live = ArticlePage.objects.live()
     if locale is None:
         return live
-    has_source = ArticlePage.objects.filter(translation_key=OuterRef("translation_key"), locale=locale)
+    has_source = ArticlePage.objects.live().filter(translation_key=OuterRef("translation_key"), locale=locale)
     return live.filter(Q(locale=locale) | ~Exists(has_source))
 
 

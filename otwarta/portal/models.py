@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -75,7 +75,26 @@ class ResidenceSituation(TaxonomyTerm):
         verbose_name_plural = _("residence situations")
 
 
-class HomePage(Page):
+class ViewRestrictionsInOneQuery:
+    """Wagtail checks the view restrictions of a page on every view of it with two queries (its
+    ancestors, then their restrictions). This asks the same question in one: the restrictions of the
+    page and its ancestors, an alias standing for the page it is an alias of (as in
+    ``Page.get_view_restrictions``)."""
+
+    path: str
+    steplen: int
+
+    def get_view_restrictions(self) -> models.QuerySet[PageViewRestriction]:
+        lineage = Page.objects.filter(
+            path__in=[self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        )
+        return PageViewRestriction.objects.filter(
+            Q(page__in=lineage.filter(alias_of__isnull=True).values("pk"))
+            | Q(page__in=lineage.filter(alias_of__isnull=False).values("alias_of"))
+        )
+
+
+class HomePage(ViewRestrictionsInOneQuery, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -119,7 +138,7 @@ TOPIC_ICONS = [
 ]
 
 
-class TopicPage(Page):
+class TopicPage(ViewRestrictionsInOneQuery, Page):
     intro = models.TextField(_("introduction"), blank=True)
     icon = models.CharField(_("pictogram"), max_length=20, choices=TOPIC_ICONS, default="help")
 
@@ -144,7 +163,7 @@ class TopicPage(Page):
         return context
 
 
-class InstitutionIndexPage(Page):
+class InstitutionIndexPage(ViewRestrictionsInOneQuery, Page):
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -164,14 +183,18 @@ class InstitutionIndexPage(Page):
         return context
 
 
-class InstitutionPage(Page):
+class InstitutionPage(ViewRestrictionsInOneQuery, Page):
     """An institution's own section. Its editors' and moderators' page permissions are granted here."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="pages",
                                     verbose_name=_("institution"))
     intro = models.TextField(_("what the institution does for immigrants"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("institution"), FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("institution", permission="institutions.change_institution"),
+        FieldPanel("intro"),
+    ]
     parent_page_types = ["portal.InstitutionIndexPage"]
     subpage_types = ["portal.ArticlePage"]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
@@ -194,7 +217,7 @@ class ReviewState(models.TextChoices):
     STALE = "stale", _("Possibly out of date")
 
 
-class ArticlePage(Page):
+class ArticlePage(ViewRestrictionsInOneQuery, Page):
     summary = models.TextField(_("summary"), max_length=400,
                                help_text=_("One or two plain sentences: what the reader learns here."))
     topic = models.ForeignKey(TopicPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -220,6 +220,39 @@ def test_login_is_locked_after_repeated_failures_until_cool_off(db: None, axes_o
         assert client.get("/admin/").status_code == 200
 
 
+def test_behind_the_proxy_lockout_is_per_client_address(db: None, axes_on: Any) -> None:
+    """Every request reaches the app from the reverse proxy; without the X-Forwarded-For handling, an
+    attacker's wrong passwords would lock the account for its real owner too."""
+    axes_on.OTWARTA_TRUSTED_PROXY_COUNT = 1
+    make_user("editor-m")
+    attacker = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(attacker, "editor-m", "wrong-password")
+    assert response.status_code == 429
+    # A forged left-hand entry does not give the attacker a fresh address.
+    forged = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.66")
+    assert sign_in(forged, "editor-m", PASSWORD).status_code == 429
+    owner = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.10")
+    assert sign_in(owner, "editor-m", PASSWORD).status_code == 302
+
+
+def test_client_address_from_trusted_proxies(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from otwarta.core.middleware import client_ip_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 2.2.2.2, 3.3.3.3")
+    settings.OTWARTA_TRUSTED_PROXY_COUNT = 0
+    assert client_ip_address(request) == "10.0.0.1"  # no proxy trusted: the header is ignored
+    settings.OTWARTA_TRUSTED_PROXY_COUNT = 1
+    assert client_ip_address(request) == "3.3.3.3"
+    settings.OTWARTA_TRUSTED_PROXY_COUNT = 2
+    assert client_ip_address(request) == "2.2.2.2"
+    settings.OTWARTA_TRUSTED_PROXY_COUNT = 4
+    assert client_ip_address(request) == "10.0.0.1"
+    assert client_ip_address(RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"
+
+
 @pytest.mark.parametrize("language", ["uk", "pl", "en"])
 def test_lockout_page_is_in_the_readers_language(db: None, axes_on: Any, language: str) -> None:
     make_user("editor-c")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl.cell.cell  # noqa: F401 - import before freezegun patches datetime.date (its type table)
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +98,10 @@ def test_report_filters_and_exports(portal, both_due, user, client):
     client.force_login(user("region"))
     html = client.get(url).content.decode()
     assert KARTA_TITLE in html and PESEL_TITLE in html
+    # The fragment the filters reload without a full page (Wagtail's listing JavaScript).
+    fragment = client.get(reverse("otwarta_currency:pages_report_results"), {"state": "due_soon"})
+    assert fragment.status_code == 200
+    assert PESEL_TITLE in fragment.content.decode() and KARTA_TITLE not in fragment.content.decode()
 
     rows = _csv(client.get(url, {"export": "csv"}))
     assert len(rows) == 3  # heading + two pages, most urgent first

@@ -27,23 +27,23 @@ class Command(BaseCommand):
         for name, spec in scheduler.jobs().items():
             self.stdout.write(f"{name}: {spec['cron']} -> {spec['task']}")
         if options["once"]:
-            self._tick()
+            self._tick(long_running=False)
             return
         self._running = True
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         while self._running:
-            self._tick()
+            self._tick(long_running=True)
             # Sleep in short steps so that a stop signal is honoured quickly.
             deadline = time.monotonic() + scheduler.seconds_to_next_minute() + 0.5
             while self._running and time.monotonic() < deadline:
                 time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
-    def _tick(self) -> None:
-        close_old_connections()
+    def _tick(self, long_running: bool) -> None:
+        if long_running:  # a process that lives for weeks: drop dead or expired database connections
+            close_old_connections()
         for name in scheduler.run_due_jobs():
             self.stdout.write(f"enqueued {name}")
-        close_old_connections()
 
     def _stop(self, *args: Any) -> None:
         self._running = False
