@@ -8,6 +8,7 @@ with the same message otherwise (a developer without the browser can still run t
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -30,12 +31,11 @@ ARTICLE_PATH = "instytucje/urzad/karta-pobytu/"
 TOPIC_PATH = "pobyt/"
 
 # The live server needs committed data, so every browser test is transactional and pytest-django
-# flushes the database after each one. Rebuilding the portal with the loader after a flush is slow and
-# needs the rows that Wagtail's migrations made (root page, collection, locale), which the flush deletes
-# too. Instead each browser test starts from a snapshot of the built portal (portal_snapshot), restored
-# by Django's serialized rollback; ``serialized_rollback`` also makes the flush skip post_migrate, so
-# the content types and permissions of the snapshot are restored as they were.
-BROWSER_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# flushes the database after each one. Rebuilding the portal with the loader after such a flush is slow,
+# and impossible without the rows that Wagtail's migrations made (root page, collection, locale), which
+# the flush deletes too. So each browser test starts from a snapshot of the built portal (portal_snapshot)
+# that live_portal restores whenever the portal is not in the database.
+BROWSER_DB = pytest.mark.django_db(transaction=True)
 
 
 def missing(reason: str) -> None:
@@ -56,11 +56,16 @@ def browser() -> Iterator[Any]:
         missing("the Python package playwright is not installed")
     # Playwright's sync API keeps an asyncio loop in this thread; the test code's ORM calls are plain
     # synchronous calls all the same, so Django's async-safety guard must not trip on them.
+    set_here = "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if set_here:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
@@ -70,17 +75,29 @@ def axe_script() -> Path:
     return AXE_JS
 
 
-def empty_database() -> None:
-    """Delete every row, content types and permissions included (a restore brings them back)."""
+def restore(snapshot: str) -> None:
+    """Replace the whole database with ``snapshot`` (content types and permissions included)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.color import no_style
+    from django.db import connection
 
     call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    # The flush after the previous test ran post_migrate, which made new content types and emptied the
+    # content type cache; the snapshot's own come first (see portal_snapshot), so that signal handlers
+    # that look content types up while the rows are restored find them rather than create them.
+    ContentType.objects.clear_cache()
+    connection.creation.deserialize_db_from_string(snapshot)
+    with connection.cursor() as cursor:  # PostgreSQL: ids continue after the restored rows
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")
 def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
-    """The test database with the small portal built (the root conftest builds it once per session),
-    serialized once."""
+    """The test database with the small portal built (the root conftest builds it once per session, right
+    after the migrations), serialized once."""
     from django.db import connection
     from wagtail.models import Page
 
@@ -89,34 +106,26 @@ def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
 
     with django_db_blocker.unblock():
         if not Page.objects.filter(depth=1).exists():
-            # An earlier transactional test flushed the database: bring back what the migrations made.
-            migrated = getattr(connection, "_test_serialized_contents", None)
-            if migrated is None:
-                pytest.fail("the test database was flushed before the browser tests and no serialized copy "
-                            "of the migrated database is available", pytrace=False)
-            empty_database()
-            connection.creation.deserialize_db_from_string(migrated)
+            pytest.fail("a test that ran before the browser tests flushed the test database, Wagtail's root "
+                        "page included; the browser tests need the portal that conftest.py builds",
+                        pytrace=False)
         if not HomePage.objects.exists():
             build_test_portal()
-        return connection.creation.serialize_db_to_string()
+        rows = json.loads(connection.creation.serialize_db_to_string())
+    rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")  # content types first (see restore)
+    return json.dumps(rows)
 
 
 @pytest.fixture
 def live_portal(live_server: Any, portal_snapshot: str) -> None:
-    """The portal in the database the live server reads. The first browser test finds it there; for the
-    later ones Django's serialized rollback restores it from the snapshot before the test. (Session
-    fixtures may hold another connection object to the same in-memory database than the tests do, so
-    the snapshot is handed to the test's own connection here.)"""
+    """The portal in the database the live server reads: the first browser test finds it there, the
+    later ones (after pytest-django's flush) get it back from the snapshot."""
     from django.core.cache import cache
-    from django.db import connections
 
     from otwarta.portal.models import HomePage
 
-    connection = connections["default"]
-    connection._test_serialized_contents = portal_snapshot
-    if not HomePage.objects.exists():  # flushed by a transactional test that was not a browser test
-        empty_database()
-        connection.creation.deserialize_db_from_string(portal_snapshot)
+    if not HomePage.objects.exists():
+        restore(portal_snapshot)
     cache.clear()  # Wagtail keeps the site root paths in the cache
 
 

@@ -31,7 +31,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
     for v in violations:
         lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:10]:
-            lines.append(f"      {' '.join(map(str, node['target']))}  {node.get('failureSummary', '').splitlines()[-1:]}")
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"      {' '.join(map(str, node['target']))}: {summary}")
     return "\n".join(lines)
 
 

@@ -111,7 +111,8 @@ def test_view_restrictions_in_one_query_match_wagtails(portal: Any, django_asser
     section, article = restricted_section()
     alias = section.create_alias(update_slug="urzad-kopia")
     other = ArticlePage.objects.get(locale__language_code="pl", slug="pesel")
-    for page in (article, section, alias.specific, other, Page.objects.get(depth=2, locale__language_code="pl").specific):
+    home = Page.objects.get(depth=2, locale__language_code="pl").specific
+    for page in (article, section, alias.specific, other, home):
         with django_assert_num_queries(1):
             ours = set(page.get_view_restrictions())
         assert ours == set(Page.get_view_restrictions(page)), page.url_path
