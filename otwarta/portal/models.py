@@ -16,6 +16,7 @@ institution that are filed under that topic.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -123,9 +124,10 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
             )
             model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
             if found and model is not None and issubclass(model, Page):
-                related = getattr(model, "route_select_related", ())
-                page = model.objects.select_related(*related).get(pk=found[0]) if related else (
-                    model.objects.get(pk=found[0]))
+                pages = model._default_manager.all()
+                if related := getattr(model, "route_select_related", ()):  # (no fields would mean all)
+                    pages = pages.select_related(*related)
+                page: Page = pages.get(pk=found[0])
                 return page.route(request, [])
         return super().route(request, path_components)
 
@@ -337,7 +339,7 @@ class ArticlePage(ViewRestrictionsInOneQuery, Page):
         """Whom and where the page applies to, as the reader reads it: ``audiences``, ``situations`` and
         ``areas`` (each in its vocabulary's order), read with one UNION query instead of one per relation."""
         text, number = models.CharField(), models.IntegerField()
-        branches = [
+        branches: list[models.QuerySet[Any, Any]] = [
             model.objects.filter(articlepage=self).order_by().values_list(
                 Value(group, output_field=text), "name", "sort_order", "slug", Value("", output_field=text)
             )
@@ -349,7 +351,7 @@ class ArticlePage(ViewRestrictionsInOneQuery, Page):
             )
         )
         labels: dict[str, list[str]] = {"audiences": [], "situations": [], "areas": []}
-        rows = branches[0].union(*branches[1:], all=True) if self.pk else []
+        rows: Iterable[Any] = branches[0].union(*branches[1:], all=True) if self.pk else []
         for group, name, _order, _key, kind in sorted(rows, key=lambda row: (row[2], row[3])):
             # unsaved instances: their __str__ translates a term or names a county as everywhere else
             term = Area(name=name, kind=kind) if group == "areas" else Audience(name=name)

@@ -60,3 +60,39 @@ def test_no_axe_violations(language: str, site: Any, new_context: Any, axe_scrip
         if violations:
             failures.append(f"{name} page /{language}/{path}:\n{describe(violations)}")
     assert not failures, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(failures)
+
+
+OTHER_PAGES = [
+    "/pl/emergency/",
+    "/pl/instytucje/",
+    "/pl/instytucje/urzad/",
+    "/pl/instytucje/fundacja/pesel/",  # an article past its review date: the "may be out of date" notice
+    "/uk/search/?q=zzzzzz",  # no results
+]
+
+
+def test_no_axe_violations_on_other_pages(site: Any, new_context: Any, axe_script: Any) -> None:
+    page = new_context(bypass_csp=True, service_workers="block").new_page()
+    page.goto(site(f"/pl/{ARTICLE_PATH}"))
+    # the article is not in Russian: the switcher leads to a notice (in Russian) listing the versions
+    unavailable = page.locator("nav.langs a[lang=ru]").get_attribute("href")
+    assert unavailable and "/ru/unavailable/" in unavailable
+    failures = []
+    for path in [*OTHER_PAGES, unavailable]:
+        page.goto(site(path))
+        violations = run_axe(page, axe_script)
+        if violations:
+            failures.append(f"{path} ({page.url}):\n{describe(violations)}")
+    assert not failures, "axe-core found WCAG 2.1 AA violations:\n" + "\n".join(failures)
+
+
+def test_untranslated_languages_are_described_not_only_styled(site: Any, new_context: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = new_context().new_page()
+    page.goto(site(f"/pl/{ARTICLE_PATH}"))
+    missing = page.locator("nav.langs a.missing")
+    assert missing.count() == 2  # ru and be: the article is in pl, en, uk and ka
+    for link in missing.all():
+        expect(link).to_have_accessible_description("Ta strona nie jest dostępna w Twoim języku")
+    expect(page.locator("nav.langs a[lang=uk]")).to_have_accessible_description("")

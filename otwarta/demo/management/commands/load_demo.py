@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,4 +22,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
             for username, role in report.accounts:
                 self.stdout.write(f"  {username:32} {role}")
-            self.stdout.write("Sign in at http://localhost:8000/admin/ (the PORT you chose).")
+            port = os.environ.get("PORT") or "8000"
+            self.stdout.write(f"Sign in at http://localhost:{port}/admin/")
