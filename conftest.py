@@ -28,15 +28,13 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 
 @pytest.fixture
-def portal(request, db):  # type: ignore[no-untyped-def]
-    """The small test portal (see otwarta.core.testing). Built once per session; tests that flush the
-    database (transactional tests, live_server) get it rebuilt, since the loader is idempotent.
+def portal(db):  # type: ignore[no-untyped-def]
+    """The small test portal (see otwarta.core.testing), built once per session in ``django_db_setup``;
+    each test sees it through its rolled-back transaction.
 
     ``db`` is a static dependency on purpose: pytest-django decides which test databases to create from
-    the fixtures tests declare, so a dynamic request could reach the development database."""
-    from otwarta.core.testing import build_test_portal
+    the fixtures tests declare, so a dynamic request could reach the development database. Tests that need
+    committed data (a live server) use the snapshot fixtures of ``tests/browser/conftest.py`` instead."""
     from otwarta.demo.loader import LoadReport
 
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        return build_test_portal()
     return LoadReport()
