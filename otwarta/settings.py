@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "otwarta.search",
     "otwarta.currency",
     "otwarta.demo",
+    "otwarta.machine_translation",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -285,6 +286,22 @@ OTWARTA_LINKCHECK_WORKERS = env_int("OTWARTA_LINKCHECK_WORKERS", 4)
 OTWARTA_LINKCHECK_USER_AGENT = os.environ.get(
     "OTWARTA_LINKCHECK_USER_AGENT", f"MalopolskaOtwarta-LinkChecker/1.0 (+{SITE_URL})"
 )
+# Machine translation (otwarta.machine_translation, docs/machine-translation.md): off unless a service is
+# configured. DeepL is preferred when both serve a language pair. A DeepL key ending in ":fx" is a free-plan key.
+_DEEPL_API_KEY = os.environ.get("DEEPL_API_KEY", "")
+OTWARTA_MT = {
+    "LIBRETRANSLATE_URL": os.environ.get("LIBRETRANSLATE_URL", "").rstrip("/"),
+    "LIBRETRANSLATE_API_KEY": os.environ.get("LIBRETRANSLATE_API_KEY", ""),
+    "DEEPL_API_KEY": _DEEPL_API_KEY,
+    "DEEPL_API_URL": (
+        os.environ.get("DEEPL_API_URL")
+        or ("https://api-free.deepl.com" if _DEEPL_API_KEY.endswith(":fx") else "https://api.deepl.com")
+    ).rstrip("/"),
+    "TIMEOUT": float(os.environ.get("OTWARTA_MT_TIMEOUT", "30")),
+    "CONNECT_TIMEOUT": float(os.environ.get("OTWARTA_MT_CONNECT_TIMEOUT", "5")),
+    "LANGUAGES_CACHE_SECONDS": env_int("OTWARTA_MT_LANGUAGES_CACHE_SECONDS", 24 * 3600),
+    "DEFAULT_MONTHLY_CHARACTERS": env_int("OTWARTA_MT_MONTHLY_CHARACTERS", 200_000),
+}
 # Periodic jobs run by ``manage.py run_scheduler`` (cron syntax, in TIME_ZONE): each job enqueues a task.
 OTWARTA_SCHEDULE = {
     "review-digest": {
