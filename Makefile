@@ -35,7 +35,9 @@ run: demo static  ## install, migrate SQLite, load the demo content and serve on
 browser-deps:  ## Debian Chromium and axe-core for the browser tests
 	bash scripts/install-browser-deps.sh
 
-test: install messages browser-deps  ## the whole suite on SQLite, then on PostgreSQL when it answers
+test: install messages browser-deps  ## lint, types, then the whole suite on SQLite and on PostgreSQL when it answers
+	$(VENV)/bin/ruff check otwarta benchmarks tests conftest.py
+	$(VENV)/bin/mypy otwarta
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(PY) -c "import socket,sys; s=socket.socket(); s.settimeout(2); sys.exit(s.connect_ex(('127.0.0.1',5432)))"; then \
 		$(MAKE) --no-print-directory test-postgres; \

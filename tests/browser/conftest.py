@@ -9,22 +9,16 @@ with the same message otherwise (a developer without the browser can still run t
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from otwarta.core.testing import chromium_browser, missing_browser_dependency
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 AXE_JS = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-INSTALL_HINT = "run `bash scripts/install-browser-deps.sh`"
-# Without the background-networking flags Chromium's own connections are refused on a closed network.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 # Pages of the test portal (otwarta.core.testing.build_test_portal) that the browser tests load.
 ARTICLE_PATH = "instytucje/urzad/karta-pobytu/"
@@ -38,34 +32,13 @@ TOPIC_PATH = "pobyt/"
 BROWSER_DB = pytest.mark.django_db(transaction=True)
 
 
-def missing(reason: str) -> None:
-    """Fail under CI (a missing browser must not turn the accessibility checks green), skip elsewhere."""
-    message = f"{reason}; {INSTALL_HINT}"
-    if os.environ.get("CI"):
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
+missing = missing_browser_dependency
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        missing(f"Debian's Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - it is in requirements.txt
-        missing("the Python package playwright is not installed")
-    # Playwright's sync API keeps an asyncio loop in this thread; the test code's ORM calls are plain
-    # synchronous calls all the same, so Django's async-safety guard must not trip on them.
-    set_here = "DJANGO_ALLOW_ASYNC_UNSAFE" not in os.environ
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if set_here:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="session")

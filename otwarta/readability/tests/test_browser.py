@@ -11,7 +11,6 @@ Skipped when the browser is missing, failed instead when ``CI`` is set (as in ``
 from __future__ import annotations
 
 import mimetypes
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,10 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
+from otwarta.core.testing import chromium_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ORIGIN = "http://testserver"
 LONG_SENTENCE = (
     "Wniosek o udzielenie zezwolenia na pobyt czasowy składa się osobiście w urzędzie wojewódzkim właściwym "
@@ -41,26 +37,10 @@ LONG_SENTENCE = (
 FORWARDED_HEADERS = {"accept", "content-type", "x-csrftoken", "x-requested-with"}
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _missing(f"Debian's Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the Python package playwright is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls stay synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 def _answer(client: Client, endpoint_calls: list[str]) -> Callable[[Any, Any], None]:
