@@ -12,10 +12,10 @@ from abc import ABC, abstractmethod
 from typing import Any, Literal
 
 import requests
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from .conf import mt_settings
 from .exceptions import (
     AuthenticationFailed,
     BackendUnavailable,
@@ -227,8 +227,8 @@ class DeepLBackend(Backend):
 
 def configured_backends() -> list[Backend]:
     """The services configured in settings.OTWARTA_MT, preferred first (DeepL, then LibreTranslate)."""
-    config = settings.OTWARTA_MT
-    common = {
+    config = mt_settings()
+    common: dict[str, Any] = {
         "timeout": float(config.get("TIMEOUT", 30)),
         "connect_timeout": float(config.get("CONNECT_TIMEOUT", 5)),
         "languages_cache_seconds": int(config.get("LANGUAGES_CACHE_SECONDS", 24 * 3600)),

@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 TAG_RE = re.compile(r"(<[^>]*>)")
+BR_RE = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 MARKED_SPAN_RE = re.compile(
     r"""<span\b[^>]*?\bdata-mt-term\s*=\s*["']?(\d+)["']?[^>]*>(.*?)</span\s*>""", re.IGNORECASE | re.DOTALL
 )
@@ -77,7 +78,7 @@ class Glossary:
         )
         if not entries:
             return None
-        parts = []
+        parts: list[str] = []
         for form, index in entries:
             term = self.terms[index]
             escaped = re.escape(form)
@@ -102,10 +103,13 @@ class Glossary:
 
         out = []
         for text in texts:
-            source = html.escape(text, quote=False) if fmt == "text" else text
+            # Plain text becomes HTML (escaped, line breaks as <br>): services collapse whitespace in HTML.
+            source = html.escape(text, quote=False).replace("\n", "<br>") if fmt == "text" else text
             pieces = TAG_RE.split(source)
             # Odd pieces are tags; only text between tags is searched (never attributes or URLs).
             out.append("".join(p if i % 2 else pattern.sub(wrap, p) for i, p in enumerate(pieces)))
+        if not replacements:
+            return list(texts), replacements
         return out, replacements
 
 
@@ -118,7 +122,7 @@ def restore(texts: list[str], replacements: list[str], fmt: str = "html") -> lis
 
     restored = [MARKED_SPAN_RE.sub(unwrap, text) for text in texts]
     if fmt == "text":
-        restored = [html.unescape(text) for text in restored]
+        restored = [html.unescape(BR_RE.sub("\n", text)) for text in restored]
     return restored
 
 

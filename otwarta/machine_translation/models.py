@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from .conf import default_monthly_characters
+
 
 def language_choices(blank_label: str | Promise | None = None) -> list[tuple[str, str | Promise]]:
     choices: list[tuple[str, str | Promise]] = [(code, f"{name} ({code})") for code, name in settings.LANGUAGES]
@@ -93,10 +95,6 @@ class GlossaryTerm(index.Indexed, models.Model):
         self.translation = self.translation.strip()
         if errors:
             raise ValidationError(errors)
-
-
-def default_monthly_characters() -> int:
-    return int(settings.OTWARTA_MT["DEFAULT_MONTHLY_CHARACTERS"])
 
 
 class MachineTranslationBudget(models.Model):

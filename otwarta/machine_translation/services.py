@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import formats, timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from otwarta.institutions.models import Institution
 
 from .backends import Backend, Format, available_backend
+from .conf import default_monthly_characters
 from .exceptions import BudgetExceeded, MachineTranslationError, NotConfigured
 from .glossary import Glossary
 from .models import CharacterUsage, MachineTranslationBudget
@@ -31,7 +31,7 @@ def monthly_limit(institution: Institution) -> int:
     budget = MachineTranslationBudget.objects.filter(institution=institution).only("monthly_characters").first()
     if budget is not None:
         return budget.monthly_characters
-    return int(settings.OTWARTA_MT["DEFAULT_MONTHLY_CHARACTERS"])
+    return default_monthly_characters()
 
 
 def characters_used(institution: Institution, month: datetime.date | None = None) -> int:

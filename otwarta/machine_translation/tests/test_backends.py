@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from otwarta.machine_translation.backends import (
     DeepLBackend,
@@ -68,7 +69,8 @@ def test_libretranslate_errors(libretranslate: APIServer, settings: Any) -> None
     backend = configured_backends()[0]
     with pytest.raises(AuthenticationFailed) as excinfo:
         backend.translate(["tak"], "pl", "en", glossary=EMPTY)
-    assert "refused the key" in str(excinfo.value)
+    with translation.override("en"):
+        assert "refused the key" in str(excinfo.value)
     assert "Invalid API key" in excinfo.value.detail
     libretranslate.fail_with = 500
     with pytest.raises(BackendUnavailable):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from otwarta.machine_translation.backends import available_backend
 from otwarta.machine_translation.glossary import Glossary, Term, glossary_warnings, restore
@@ -13,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def terms() -> None:
+    """The pair's glossary exactly as the tests need it (replacing the seeded starting glossary)."""
+    GlossaryTerm.objects.all().delete()
     GlossaryTerm.objects.create(source_lang="pl", target_lang="", term="PESEL")
     GlossaryTerm.objects.create(source_lang="pl", target_lang="", term="NFZ", case_sensitive=True)
     GlossaryTerm.objects.create(source_lang="pl", target_lang="", term="Małopolski Urząd Wojewódzki",
@@ -21,6 +24,14 @@ def terms() -> None:
                                 other_forms="karty pobytu\nkartę pobytu\nkartą pobytu", translation="residence card")
     GlossaryTerm.objects.create(source_lang="pl", target_lang="uk", term="karta pobytu",
                                 other_forms="karty pobytu\nkartę pobytu", translation="посвідка на проживання")
+
+
+def test_seeded_glossary(libretranslate: APIServer) -> None:
+    assert GlossaryTerm.objects.filter(target_lang="", translation="", term__in=["PESEL", "NFZ", "ZUS"]).count() == 3
+    backend = available_backend("pl", "en")
+    assert backend is not None
+    [out] = backend.translate(["Numer PESEL i kartę pobytu wydaje urząd"], "pl", "en", fmt="text")
+    assert out == "NUMER PESEL I residence card WYDAJE URZĄD"
 
 
 SOURCE = ("<p>Wniosek o kartę pobytu składasz w Małopolskim Urzędzie Wojewódzkim. "
@@ -48,8 +59,12 @@ def test_glossary_round_trip_through_deepl_per_target(deepl: APIServer) -> None:
     [out] = backend.translate(["Karta pobytu i pesel"], "pl", "uk", fmt="text")
     assert out == "посвідка на проживання I pesel"
     assert deepl.requests[-1]["body"]["tag_handling"] == "html"  # protected plain text travels as HTML
-    [out] = backend.translate(["a < b & karta pobytu"], "pl", "uk", fmt="text")
-    assert out == "A < B & посвідка на проживання"
+    [out] = backend.translate(["a < b & karta pobytu\ndruga linia"], "pl", "uk", fmt="text")
+    assert out == "A < B & посвідка на проживання\nDRUGA LINIA"
+    # Without a glossary term, plain text travels as plain text, untouched.
+    [out] = backend.translate(["a < b &amp; c"], "pl", "uk", fmt="text")
+    assert out == "A < B &AMP; C"
+    assert "tag_handling" not in deepl.requests[-1]["body"]
 
 
 @pytest.mark.usefixtures("terms")
@@ -76,8 +91,9 @@ def test_glossary_warnings() -> None:
     good = "<p>You apply for a residence card at the Małopolski Urząd Wojewódzki. Give your PESEL and NFZ.</p>"
     assert glossary_warnings(SOURCE, good, "pl", "en") == []
     bad = "<p>You apply for a residence permit at the Voivode's office. Give your national ID number and NFZ.</p>"
-    warnings = glossary_warnings(SOURCE, bad, "pl", "en")
-    assert sorted(w.term for w in warnings) == ["karta pobytu", "Małopolski Urząd Wojewódzki", "PESEL"]
+    with translation.override("en"):
+        warnings = glossary_warnings(SOURCE, bad, "pl", "en")
+    assert {w.term for w in warnings} == {"karta pobytu", "Małopolski Urząd Wojewódzki", "PESEL"}
     by_term = {w.term: str(w.message) for w in warnings}
     assert by_term["karta pobytu"] == "“karta pobytu” should be translated as “residence card”."
     assert "missing" in by_term["PESEL"]
@@ -93,4 +109,4 @@ def test_fixed_translation_needs_a_target_language() -> None:
     with pytest.raises(ValidationError) as excinfo:
         term.full_clean()
     assert "target_lang" in excinfo.value.message_dict
-    GlossaryTerm(source_lang="pl", target_lang="", term="ZUS").full_clean()
+    GlossaryTerm(source_lang="pl", target_lang="", term="KRUS").full_clean()
