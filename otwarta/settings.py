@@ -206,7 +206,6 @@ PORTAL_LANGUAGE_CODES = env_list("OTWARTA_LANGUAGES", "pl,en,uk,ru,be,ka")
 if PORTAL_LANGUAGE_CODES[0] != LANGUAGE_CODE:
     raise RuntimeError("OTWARTA_LANGUAGES must start with the source locale 'pl'")
 LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in PORTAL_LANGUAGE_CODES]
-LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from wagtail.models import Locale
 
 from otwarta.institutions.models import Area, Institution
 from otwarta.institutions.services import REGIONAL_ADMINS, regional_admins_group, setup_institution
@@ -71,11 +72,12 @@ class DemoLoader:
         self.languages = languages or [code for code, _ in settings.LANGUAGES]
         self.report = LoadReport()
         self.institutions: dict[str, Institution] = {}
+        self.locales: dict[str, Locale] = {}
 
     # --- entry point ----------------------------------------------------------------------------
     @transaction.atomic
     def load(self, with_accounts: bool = True) -> LoadReport:
-        ensure_locales()
+        self.locales = ensure_locales()
         regional_admins_group()
         self.load_institutions()
         home = self.load_home()
@@ -226,8 +228,8 @@ class DemoLoader:
                 self.report.accounts.append((user.username, str(group)))
 
     # --- helpers --------------------------------------------------------------------------------
-    def _locale(self, code: str):  # type: ignore[no-untyped-def]
-        return ensure_locales()[code]
+    def _locale(self, code: str) -> Locale:
+        return self.locales[code]
 
     def _translations(self, source: Any, per_language: dict[str, dict[str, Any]]) -> None:
         for lang, fields in per_language.items():

@@ -53,8 +53,9 @@ def ensure_home(title: str, intro: str = "") -> HomePage:
 def translate_page(source: Page, language_code: str, fields: dict[str, Any], user: Any = None) -> Page:
     """Create (or update) the ``language_code`` translation of ``source`` with ``fields`` and publish it.
 
-    Parents are translated first when needed (as copies of the source-language parent)."""
-    locale = ensure_locales()[language_code]
+    Parents are translated first when needed (as copies of the source-language parent). The locale
+    exists for every configured language (``migrate`` creates it, see ``portal.apps.sync_locales``)."""
+    locale = Locale.objects.get(language_code=language_code)
     source = source.specific
     target = source.get_translation_or_none(locale)
     target = (source.copy_for_translation(locale, copy_parents=True) if target is None else target).specific
