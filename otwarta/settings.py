@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "otwarta.currency",
     "otwarta.demo",
     "otwarta.machine_translation",
+    "otwarta.forms_library",
+    "otwarta.exchange",
+    "otwarta.translations",
+    "otwarta.review",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -301,6 +305,9 @@ OTWARTA_MT = {
     "LANGUAGES_CACHE_SECONDS": env_int("OTWARTA_MT_LANGUAGES_CACHE_SECONDS", 24 * 3600),
     "DEFAULT_MONTHLY_CHARACTERS": env_int("OTWARTA_MT_MONTHLY_CHARACTERS", 200_000),
 }
+# wagtail-localize's "Machine translate" button uses OTWARTA_MT (glossary, budget); it is shown only for the
+# language pairs a configured service serves.
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "otwarta.machine_translation.translator.PortalMachineTranslator"}
 # Periodic jobs run by ``manage.py run_scheduler`` (cron syntax, in TIME_ZONE): each job enqueues a task.
 OTWARTA_SCHEDULE = {
     "review-digest": {

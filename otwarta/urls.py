@@ -23,6 +23,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("", include(("otwarta.core.urls", "core"), namespace="core")),
+    path("formularze/", include(("otwarta.forms_library.urls", "forms_library"), namespace="forms_library")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

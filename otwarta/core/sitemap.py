@@ -32,5 +32,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
                 {"loc": base + url, "lastmod": page.last_published_at, "alternates": alternates,
                  "x_default": next((u for c, u in alternates if c == settings.LANGUAGE_CODE), None)}
             )
+    from otwarta.forms_library.sitemap import entries as forms_entries
+
+    entries += forms_entries(request.build_absolute_uri("/").rstrip("/"))
     xml = render_to_string("core/sitemap.xml", {"entries": entries})
     return HttpResponse(xml, content_type="application/xml")

@@ -16,6 +16,8 @@ Files
     and ``translations``: per language ``title``, ``summary``, ``body`` (a list of ``{type, value}``
     blocks as in ``otwarta.portal.blocks.ArticleBodyBlock``; ``contact`` blocks name the institution by
     slug). The ``pl`` translation is the source and is required.
+``forms.yaml`` (optional)
+    official forms for the forms library; format in ``otwarta.forms_library.demo``.
 """
 
 from __future__ import annotations
@@ -84,6 +86,10 @@ class DemoLoader:
         index = self.load_institution_sections(home)
         for path in sorted((self.content_dir / "topics").glob("*.yaml")):
             self.load_topic_file(home, index, read_yaml(path))
+        if (self.content_dir / "forms.yaml").exists():
+            from otwarta.forms_library.demo import load_forms
+
+            load_forms(self, read_yaml(self.content_dir / "forms.yaml"))
         if with_accounts:
             self.load_accounts()
         return self.report

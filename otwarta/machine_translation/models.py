@@ -141,3 +141,60 @@ class CharacterUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution} {self.month:%Y-%m}: {self.characters}"
+
+
+class BulkTranslationJob(models.Model):
+    """Machine translation of a page and the pages below it into some locales, run by the task queue.
+
+    Progress is counted in (page, locale) pairs: ``done`` (translated, or already up to date), ``failed``
+    (an error, listed in ``errors``), ``skipped`` (a translation written by hand, or a page the requester may
+    not edit; listed too)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+        STOPPED = "stopped", _("Stopped")
+
+    ACTIVE_STATES = (State.QUEUED, State.RUNNING)
+
+    root_page = models.ForeignKey(
+        "wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("page")
+    )
+    root_title = models.CharField(_("page title"), max_length=255)
+    locales = models.JSONField(_("languages"), default=list)
+    include_drafts = models.BooleanField(_("include pages not published yet"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("requested by"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    stop_requested = models.BooleanField(default=False)
+    total = models.PositiveIntegerField(_("translations to make"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bulk machine translation")
+        verbose_name_plural = _("bulk machine translations")
+        default_permissions: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.root_title} → {', '.join(self.locales)} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def processed(self) -> int:
+        return self.done + self.failed + self.skipped

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from otwarta.forms_library.blocks import OfficialFormBlock
+
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 
@@ -93,3 +95,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     link = InstitutionLinkBlock()
     warning = WarningBlock()
     questions = QuestionsBlock()
+    official_form = OfficialFormBlock()

@@ -41,6 +41,8 @@ from otwarta.core.languages import in_private_section
 from otwarta.institutions.models import Area, Institution
 from otwarta.readability.panels import ReadabilityPanel
 from otwarta.search.indexing import stems_of_page
+from otwarta.translations.forms import TranslatablePageForm
+from otwarta.translations.models import MinorChangeMixin
 
 from .blocks import ArticleBodyBlock
 
@@ -95,10 +97,15 @@ class ViewRestrictionsInOneQuery:
         )
 
 
-class HomePage(ViewRestrictionsInOneQuery, Page):
+# Every page type: the "minor change" box (otwarta.translations) at the end of the content tab.
+MINOR_CHANGE_PANEL = FieldPanel("minor_change")
+
+
+class HomePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
+    base_form_class = TranslatablePageForm
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), MINOR_CHANGE_PANEL]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["portal.TopicPage", "portal.InstitutionIndexPage"]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -140,11 +147,12 @@ TOPIC_ICONS = [
 ]
 
 
-class TopicPage(ViewRestrictionsInOneQuery, Page):
+class TopicPage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
+    base_form_class = TranslatablePageForm
     intro = models.TextField(_("introduction"), blank=True)
     icon = models.CharField(_("pictogram"), max_length=20, choices=TOPIC_ICONS, default="help")
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("icon"), MINOR_CHANGE_PANEL]
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
@@ -165,10 +173,11 @@ class TopicPage(ViewRestrictionsInOneQuery, Page):
         return context
 
 
-class InstitutionIndexPage(ViewRestrictionsInOneQuery, Page):
+class InstitutionIndexPage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
+    base_form_class = TranslatablePageForm
     intro = models.TextField(_("introduction"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), MINOR_CHANGE_PANEL]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.InstitutionPage"]
     max_count_per_parent = 1
@@ -185,9 +194,10 @@ class InstitutionIndexPage(ViewRestrictionsInOneQuery, Page):
         return context
 
 
-class InstitutionPage(ViewRestrictionsInOneQuery, Page):
+class InstitutionPage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
     """An institution's own section. Its editors' and moderators' page permissions are granted here."""
 
+    base_form_class = TranslatablePageForm
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="pages",
                                     verbose_name=_("institution"))
     intro = models.TextField(_("what the institution does for immigrants"), blank=True)
@@ -196,6 +206,7 @@ class InstitutionPage(ViewRestrictionsInOneQuery, Page):
         *Page.content_panels,
         FieldPanel("institution", permission="institutions.change_institution"),
         FieldPanel("intro"),
+        MINOR_CHANGE_PANEL,
     ]
     parent_page_types = ["portal.InstitutionIndexPage"]
     subpage_types = ["portal.ArticlePage"]
@@ -219,7 +230,8 @@ class ReviewState(models.TextChoices):
     STALE = "stale", _("Possibly out of date")
 
 
-class ArticlePage(ViewRestrictionsInOneQuery, Page):
+class ArticlePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
+    base_form_class = TranslatablePageForm
     summary = models.TextField(_("summary"), max_length=400,
                                help_text=_("One or two plain sentences: what the reader learns here."))
     topic = models.ForeignKey(TopicPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -255,6 +267,7 @@ class ArticlePage(ViewRestrictionsInOneQuery, Page):
             [FieldRowPanel([FieldPanel("last_reviewed_at"), FieldPanel("review_interval_days")])],
             heading=_("Keeping the page current"),
         ),
+        MINOR_CHANGE_PANEL,
     ]
     parent_page_types = ["portal.InstitutionPage"]
     subpage_types: list[str] = []

@@ -44,6 +44,7 @@ class APIServer(ThreadingHTTPServer):
         self.api_key = api_key
         self.requests: list[dict[str, Any]] = []
         self.fail_with: int | None = None
+        self.fail_on_text: str | None = None  # answer 500 to a translation request containing this text
         self.delay = 0.0
 
     @property
@@ -103,6 +104,8 @@ class LibreTranslateHandler(BaseHandler):
         self.record(path, body)
         if self.server.fail_with:
             return self.send_json(self.server.fail_with, {"error": "Simulated failure"})
+        if self.server.fail_on_text and self.server.fail_on_text in json.dumps(body, ensure_ascii=False):
+            return self.send_json(500, {"error": "Simulated failure"})
         if path != "/translate":
             return self.send_json(404, {"error": "Not found"})
         if self.server.api_key and body.get("api_key") != self.server.api_key:

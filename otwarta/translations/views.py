@@ -1,0 +1,135 @@
+"""The translation dashboard: counts per locale and state, and the list of (object, locale) pairs with a
+link straight to where the translation is made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import Locale, Page
+
+from otwarta.core.languages import language_name
+from otwarta.institutions.models import Institution
+from otwarta.institutions.services import institutions_for_user
+
+from . import services
+from .models import TranslationStatus
+
+PER_PAGE = 50
+STATUS_CLASSES: dict[str, str] = {
+    TranslationStatus.MISSING: "missing",
+    TranslationStatus.IN_PROGRESS: "progress",
+    TranslationStatus.MACHINE: "machine",
+    TranslationStatus.TRANSLATED: "translated",
+    TranslationStatus.REVIEWED: "reviewed",
+    TranslationStatus.OUTDATED: "outdated",
+}
+
+
+class DashboardFilters(forms.Form):
+    locale = forms.ChoiceField(label=_("Language"), required=False)
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all(),
+                                         required=False, empty_label=_("All institutions"))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All states")), *TranslationStatus.choices])
+
+    def __init__(self, *args: Any, locales: list[Locale], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        locale_field: Any = self.fields["locale"]
+        locale_field.choices = [("", _("All languages"))] + [
+            (locale.language_code, language_name(locale.language_code)) for locale in locales
+        ]
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    locales = services.target_locales()
+    data = request.GET.copy()
+    own = institutions_for_user(request.user)
+    if "institution" not in data and len(own) == 1:
+        data["institution"] = str(own[0].pk)  # an institution's editor starts with their own pages
+    form = DashboardFilters(data, locales=locales)
+    form.is_valid()  # invalid values are dropped: the dashboard always answers
+    chosen = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    institution = chosen.get("institution")
+    status = chosen.get("status") or None
+    shown_locales = [locale for locale in locales if locale.language_code == chosen.get("locale")] or locales
+
+    counts = services.status_counts(locales, institution=institution)
+    pairs = services.StatusRows(shown_locales, institution=institution, status=status, counts=counts)
+    paginator: Paginator[Any] = Paginator(pairs, PER_PAGE)  # type: ignore[arg-type]
+    page_obj = paginator.get_page(request.GET.get("p"))
+    rows = [_row(request, *values) for values in page_obj.object_list]
+
+    base_query = {key: value for key, value in data.items() if key in ("institution",) and value}
+    table = [
+        {
+            "code": locale.language_code,
+            "name": language_name(locale.language_code),
+            "cells": [
+                {"count": counts[locale.language_code][value], "status": value, "class": STATUS_CLASSES[value],
+                 "url": "?" + urlencode({**base_query, "locale": locale.language_code, "status": value})}
+                for value in TranslationStatus.values
+            ],
+        }
+        for locale in locales
+    ]
+    return TemplateResponse(request, "translations/admin/dashboard.html", {
+        "page_title": _("Translation status"),
+        "form": form,
+        "table": table,
+        "statuses": TranslationStatus.choices,
+        "rows": rows,
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "query_without_page": urlencode({k: str(v) for k, v in data.items() if k != "p" and v}),
+    })
+
+
+_models_by_ct: dict[int, Any] = {}
+
+
+def _model(content_type_id: int) -> Any:
+    if content_type_id not in _models_by_ct:
+        _models_by_ct[content_type_id] = ContentType.objects.get_for_id(content_type_id).model_class()
+    return _models_by_ct[content_type_id]
+
+
+def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int | None, locale_code: str,
+         content_type_id: int) -> dict[str, Any]:
+    model = _model(content_type_id)
+    is_page = issubclass(model, Page)
+    if is_page:
+        source_url = reverse("wagtailadmin_pages:edit", args=[pk])
+        target_url = reverse("wagtailadmin_pages:edit", args=[target_id]) if target_id else None
+        translate_url = _safe_reverse("wagtail_localize:submit_page_translation", pk)
+    else:
+        finder = AdminURLFinder(request.user)
+        source_url = finder.get_edit_url(model(pk=pk))
+        target_url = finder.get_edit_url(model(pk=target_id)) if target_id else None
+        translate_url = _safe_reverse("wagtail_localize:submit_snippet_translation",
+                                      model._meta.app_label, model._meta.model_name, pk)
+    if translate_url:
+        translate_url += "?" + urlencode({"locales": locale_code})
+    return {
+        "title": title, "status": status, "status_label": TranslationStatus(status).label,
+        "status_class": STATUS_CLASSES[TranslationStatus(status)], "locale": locale_code,
+        "language": language_name(locale_code), "source_url": source_url,
+        "target_url": target_url, "translate_url": translate_url,
+        "kind": model._meta.verbose_name,
+    }
+
+
+def _safe_reverse(name: str, *args: Any) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
