@@ -89,16 +89,17 @@ def _import(request: HttpRequest, form: ImportForm) -> dict[str, Any]:
         result = import_upload(upload.name, upload.read(), locale, request.user, publish=publish)
     except ImportRejected as rejected:
         return {"problems": rejected.problems, "rejected_file": upload.name}
+    pages = len(result.pages)
+    summary = ngettext("%(count)d translated unit imported.", "%(count)d translated units imported.",
+                       result.units) % {"count": result.units}
     if publish:
-        summary = ngettext("%(units)d translated unit imported; %(pages)d page published.",
-                           "%(units)d translated units imported; %(pages)d pages published.", len(result.pages))
+        outcome = ngettext("%(count)d page published.", "%(count)d pages published.", pages)
     else:
-        summary = ngettext(
-            "%(units)d translated unit imported; %(pages)d page saved as a draft for review.",
-            "%(units)d translated units imported; %(pages)d pages saved as drafts for review.", len(result.pages))
+        outcome = ngettext("%(count)d page saved as a draft for review.",
+                           "%(count)d pages saved as drafts for review.", pages)
     complete = {page.pk for page in result.complete}
     return {
         "result": result,
-        "summary": summary % {"units": result.units, "pages": len(result.pages)},
+        "summary": f"{summary} {outcome % {'count': pages}}",
         "imported_pages": [{"page": page, "complete": page.pk in complete} for page in result.pages],
     }

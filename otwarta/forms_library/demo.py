@@ -99,9 +99,10 @@ def load_forms(loader: Any, data: dict[str, Any]) -> None:
         created = form is None
         if form is None:
             labels = [item["label"] for item in pl["fields"] if "label" in item]
+            pdf = demo_pdf(pl["title"], spec["source_url"], labels)
             document = get_document_model().objects.create(
                 title=f"{pl['title']} (kopia demonstracyjna)", collection=_collection(institution),
-                file=ContentFile(demo_pdf(pl["title"], spec["source_url"], labels), name=f"{spec['slug']}-demo.pdf"),
+                file=ContentFile(pdf, name=f"{spec['slug']}-demo.pdf"), file_size=len(pdf),
             )
             form = OfficialForm(locale=source_locale, slug=spec["slug"], document=document, **values)
             form.full_clean()

@@ -18,7 +18,7 @@ def entries(base: str) -> list[dict[str, Any]]:
     codes = [code for code, _name in settings.LANGUAGES]
     if not OfficialForm.objects.filter(locale__language_code=settings.LANGUAGE_CODE).exists():
         return []
-    out = []
+    out: list[dict[str, Any]] = []
     index_urls = []
     for code in codes:
         with translation.override(code):

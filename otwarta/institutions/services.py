@@ -111,8 +111,10 @@ def setup_institution(institution: Institution) -> Institution:
     editors = _institution_group(institution.editors_group, f"{label}: editors")
     moderators = _institution_group(institution.moderators_group, f"{label}: moderators")
     for group in (editors, moderators):
-        # Admin access and a read-only view of the institution's own record (see wagtail_hooks).
-        group.permissions.add(_admin_access(), _perm("view_institution", "institutions"))
+        # Admin access, a read-only view of the institution's own record (see wagtail_hooks), and starting
+        # translations of the pages they may edit (wagtail-localize checks the page permission too).
+        group.permissions.add(_admin_access(), _perm("view_institution", "institutions"),
+                              _perm("submit_translation", "wagtail_localize"))
     institution.editors_group = editors
     institution.moderators_group = moderators
 

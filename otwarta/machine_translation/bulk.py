@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 State = BulkTranslationJob.State
 # Errors after which no further request can succeed: the job stops.
 STOPPING_ERRORS = (BudgetExceeded, QuotaExceeded, AuthenticationFailed)
+# Problems listed on the job (the counts stay exact beyond it).
+MAX_LISTED_PROBLEMS = 1000
 
 
 def subtree_pages(root: Page, include_drafts: bool) -> QuerySet[Page]:
@@ -55,8 +57,9 @@ def _update(job: BulkTranslationJob, **fields: Any) -> None:
 
 
 def _problem(job: BulkTranslationJob, page: Page, locale: Locale, message: str, kind: str) -> None:
-    job.errors.append({"page_id": page.pk, "title": page.title, "locale": locale.language_code,
-                       "message": message, "kind": kind})
+    if len(job.errors) < MAX_LISTED_PROBLEMS:
+        job.errors.append({"page_id": page.pk, "title": page.title, "locale": locale.language_code,
+                           "message": message, "kind": kind})
     counter = "skipped" if kind == "skipped" else "failed"
     setattr(job, counter, getattr(job, counter) + 1)
     BulkTranslationJob.objects.filter(pk=job.pk).update(**{counter: F(counter) + 1, "errors": job.errors})
@@ -86,7 +89,7 @@ def _run(job: BulkTranslationJob) -> str:
         return State.FAILED
     locales = list(Locale.objects.filter(language_code__in=job.locales))
     locales.sort(key=lambda locale: job.locales.index(locale.language_code))
-    pages = list(subtree_pages(root, job.include_drafts).specific())
+    pages = list(subtree_pages(root, job.include_drafts).specific())  # type: ignore[attr-defined]
     _update(job, state=State.RUNNING, started_at=timezone.now(), total=len(pages) * len(locales),
             done=0, failed=0, skipped=0, errors=[])
     translator = PortalMachineTranslator()

@@ -19,4 +19,6 @@ class BulkTranslationForm(forms.Form):
 
     def __init__(self, *args: Any, locale_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["locales"].choices = locale_choices
+        field = self.fields["locales"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = locale_choices

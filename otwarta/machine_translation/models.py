@@ -186,7 +186,7 @@ class BulkTranslationJob(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("bulk machine translation")
         verbose_name_plural = _("bulk machine translations")
-        default_permissions: tuple[str, ...] = ()
+        default_permissions = ()
 
     def __str__(self) -> str:
         return f"{self.root_title} → {', '.join(self.locales)} ({self.state})"

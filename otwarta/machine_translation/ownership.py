@@ -52,18 +52,20 @@ def owning_institution(instance: models.Model) -> Institution | None:
     return value if isinstance(value, Institution) else None
 
 
-def can_machine_translate(user: Any, instance: models.Model) -> bool:
-    """Whether ``user`` may machine-translate ``instance`` (a Polish source or one of its translations):
-    they can edit it, and it belongs to an institution — or they are a regional administrator."""
+def user_can_edit(user: Any, instance: models.Model) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if isinstance(instance, Page):
-        if not instance.permissions_for_user(user).can_edit():
-            return False
-    else:
-        opts = instance._meta
-        if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
-            return False
+        return bool(instance.permissions_for_user(user).can_edit())
+    opts = instance._meta
+    return bool(user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
+
+
+def can_machine_translate(user: Any, instance: models.Model) -> bool:
+    """Whether ``user`` may machine-translate ``instance`` (a Polish source or one of its translations):
+    they can edit it, and it belongs to an institution — or they are a regional administrator."""
+    if not user_can_edit(user, instance):
+        return False
     owner = owning_institution(instance)
     if owner is None:
         return is_regional_admin(user)

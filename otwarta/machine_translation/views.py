@@ -24,7 +24,7 @@ from .editor import is_source_page, offers, served_target_codes, translate_page
 from .exceptions import MachineTranslationError, NotConfigured
 from .forms import BulkTranslationForm
 from .models import BulkTranslationJob
-from .ownership import can_machine_translate, is_regional_admin, owning_institution
+from .ownership import can_machine_translate, is_regional_admin, owning_institution, user_can_edit
 from .services import budget_status
 from .tasks import run_bulk_translation
 from .translator import PortalMachineTranslator, charging
@@ -45,9 +45,13 @@ def machine_translate(request: HttpRequest, translation_id: int) -> HttpResponse
         instance = translation.get_target_instance()
     except ObjectDoesNotExist as exc:
         raise Http404 from exc
-    if not can_machine_translate(request.user, instance):
-        raise PermissionDenied
     next_url = get_valid_next_url_from_request(request) or reverse("wagtailadmin_home")
+    if not can_machine_translate(request.user, instance):
+        if owning_institution(instance) is None and user_can_edit(request.user, instance):
+            messages.error(request, _("Only regional administrators may machine-translate content that belongs to "
+                                      "no institution: its translation is not counted against any allowance."))
+            return redirect(next_url)
+        raise PermissionDenied
     translator = PortalMachineTranslator()
     if not translator.can_translate(translation.source.locale, translation.target_locale):
         messages.error(request, str(NotConfigured.default_message))
@@ -127,14 +131,14 @@ def bulk_translate_view(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _source_page_for(request, page_id)
     choices = _locale_choices(page)
     active = BulkTranslationJob.objects.filter(root_page=page, state__in=BulkTranslationJob.ACTIVE_STATES).first()
-    form = BulkTranslationForm(request.POST or None, locale_choices=choices)
+    form = BulkTranslationForm(request.POST if request.method == "POST" else None, locale_choices=choices)
     if request.method == "POST" and form.is_valid():
         if active is not None:
             messages.error(request, _("A bulk translation of this page is already running. Wait until it finishes."))
             return redirect("otwarta_machine_translation:job", active.pk)
         job = BulkTranslationJob.objects.create(
             root_page=page, root_title=page.get_admin_display_title()[:255], locales=form.cleaned_data["locales"],
-            include_drafts=form.cleaned_data["include_drafts"], requested_by=request.user,
+            include_drafts=form.cleaned_data["include_drafts"], requested_by=request.user,  # type: ignore[misc]
         )
         result = run_bulk_translation.enqueue(job.pk)
         BulkTranslationJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
@@ -185,7 +189,7 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
     jobs = BulkTranslationJob.objects.select_related("requested_by")
     everyone = is_regional_admin(request.user)
     if not everyone:
-        jobs = jobs.filter(requested_by=request.user)
+        jobs = jobs.filter(requested_by=request.user.pk)
     page = Paginator(jobs, 30).get_page(request.GET.get("p"))
     return TemplateResponse(request, "machine_translation/admin/job_list.html", {
         "jobs": page, "show_requester": everyone,

@@ -43,6 +43,7 @@ from otwarta.readability.panels import ReadabilityPanel
 from otwarta.search.indexing import stems_of_page
 from otwarta.translations.forms import TranslatablePageForm
 from otwarta.translations.models import MinorChangeMixin
+from otwarta.translations.panels import TranslationStatusPanel
 
 from .blocks import ArticleBodyBlock
 
@@ -97,8 +98,10 @@ class ViewRestrictionsInOneQuery:
         )
 
 
-# Every page type: the "minor change" box (otwarta.translations) at the end of the content tab.
-MINOR_CHANGE_PANEL = FieldPanel("minor_change")
+# Every page type: the "minor change" box and the status of the page's translations (otwarta.translations)
+# at the end of the content tab.
+MINOR_CHANGE_PANEL = MultiFieldPanel([FieldPanel("minor_change"), TranslationStatusPanel()],
+                                     heading=_("Translations"))
 
 
 class HomePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):

@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -57,7 +58,7 @@ def attach_titles(tasks: list[TranslationTask]) -> list[TranslationTask]:
         if model is None:
             continue
         for obj in model._default_manager.filter(translation_key__in=translation_keys,
-                                                 locale__language_code="pl"):
+                                                 locale__language_code=settings.LANGUAGE_CODE):
             titles[(content_type_id, obj.translation_key)] = str(  # type: ignore[attr-defined]
                 getattr(obj, "title", None) or obj)
     for task in tasks:
@@ -307,7 +308,7 @@ def mark_reviewed_view(request: HttpRequest, page_id: int) -> HttpResponse:
             messages.success(request, _("“%(title)s” is marked as reviewed.") % {
                 "title": page.get_admin_display_title()})
         return redirect(next_url)
-    source = page.get_translation_or_none(Locale.objects.get(language_code="pl"))
+    source = page.get_translation_or_none(Locale.objects.get(language_code=settings.LANGUAGE_CODE))
     return TemplateResponse(request, "review/admin/mark_reviewed.html", {
         "page": page,
         "page_title": _("Mark as reviewed"),

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -61,9 +62,22 @@ def is_source(instance: models.Model) -> bool:
     return instance.locale.language_code == settings.LANGUAGE_CODE  # type: ignore[attr-defined]
 
 
+NOTICE_CACHE_SECONDS = 3600
+
+
+def notice_cache_key(translation_key: uuid.UUID, locale_id: int) -> str:
+    return f"otwarta-translation-status:{translation_key}:{locale_id}"
+
+
+def forget_cached_statuses(translation_key: uuid.UUID) -> None:
+    """Drop the cached statuses the readers' notices use (see templatetags/translation_notices.py)."""
+    cache.delete_many([notice_cache_key(translation_key, pk) for pk in Locale.objects.values_list("pk", flat=True)])
+
+
 def record_source_change(instance: models.Model, at: dt.datetime | None = None) -> None:
     """The Polish ``instance`` changed significantly: its translations synced before ``at`` are outdated."""
     content_type, key = _key_of(instance)
+    forget_cached_statuses(key)
     SourceVersion.objects.update_or_create(
         content_type=content_type, translation_key=key, defaults={"significant_change_at": at or timezone.now()}
     )
@@ -85,6 +99,7 @@ def record_sync(instance: models.Model, origin: str = Origin.HUMAN, user: Any = 
 def mark_reviewed(instance: models.Model, user: Any, at: dt.datetime | None = None) -> TranslationRecord:
     """A reviewer confirmed that the translated ``instance`` says what the current source says."""
     content_type, key = _key_of(instance)
+    forget_cached_statuses(key)
     now = at or timezone.now()
     with transaction.atomic():
         record, created = TranslationRecord.objects.select_for_update().get_or_create(
@@ -143,9 +158,10 @@ def _pairs_sql(tracked: Tracked, locales: Iterable[Locale], institution: Any = N
         "AND r.translation_key = s.translation_key AND r.locale_id = l.id "
         f"LEFT JOIN {qn(SourceVersion._meta.db_table)} v ON v.content_type_id = %s "
         "AND v.translation_key = s.translation_key "
-        f"WHERE s.locale_id = %s AND l.id IN ({placeholders})"
+        f"WHERE s.locale_id = (SELECT id FROM {qn(Locale._meta.db_table)} WHERE language_code = %s) "
+        f"AND l.id IN ({placeholders}) AND l.id <> s.locale_id"
     )
-    params: list[Any] = [content_type_id, content_type_id, source_locale().pk, *locale_ids]
+    params: list[Any] = [content_type_id, content_type_id, settings.LANGUAGE_CODE, *locale_ids]
     if tracked.is_page:
         sql += " AND s.depth > 1"
     if translation_key is not None:
@@ -257,6 +273,20 @@ def status_of(instance: models.Model, locale: Locale) -> TranslationStatus | Non
     sql, params = _pairs_sql(tracked, [locale], translation_key=instance.translation_key)
     rows = _fetch(f"SELECT q.status FROM ({sql}) q", params)  # noqa: S608
     return S(rows[0][0]) if rows else None
+
+
+def statuses_for(instance: models.Model) -> list[tuple[Locale, TranslationStatus, int | None]]:
+    """(locale, status, translated object's id) in every target locale for ``instance`` (the source or
+    any of its translations), in one query."""
+    tracked = tracked_for(type(instance))
+    if tracked is None or not getattr(instance, "translation_key", None):
+        return []
+    locales = target_locales()
+    by_code = {locale.language_code: locale for locale in locales}
+    sql, params = _pairs_sql(tracked, locales, translation_key=instance.translation_key)  # type: ignore[attr-defined]
+    rows = {code: (status, target) for code, status, target in _fetch(
+        f"SELECT q.locale_code, q.status, q.target_id FROM ({sql}) q", params)}  # noqa: S608
+    return [(by_code[code], S(rows[code][0]), rows[code][1]) for code in by_code if code in rows]
 
 
 # --- wagtail-localize --------------------------------------------------------------------------------

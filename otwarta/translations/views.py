@@ -21,6 +21,8 @@ from otwarta.institutions.models import Institution
 from otwarta.institutions.services import institutions_for_user
 
 from . import services
+from otwarta.machine_translation.editor import served_target_codes
+
 from .models import TranslationStatus
 
 PER_PAGE = 50
@@ -66,7 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     pairs = services.StatusRows(shown_locales, institution=institution, status=status, counts=counts)
     paginator: Paginator[Any] = Paginator(pairs, PER_PAGE)  # type: ignore[arg-type]
     page_obj = paginator.get_page(request.GET.get("p"))
-    rows = [_row(request, *values) for values in page_obj.object_list]
+    served = served_target_codes()  # languages a machine translation service serves (cached a minute)
+    rows = [_row(request, *values, machine_served=served) for values in page_obj.object_list]
 
     base_query = {key: value for key, value in data.items() if key in ("institution",) and value}
     table = [
@@ -103,13 +106,16 @@ def _model(content_type_id: int) -> Any:
 
 
 def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int | None, locale_code: str,
-         content_type_id: int) -> dict[str, Any]:
+         content_type_id: int, machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
     model = _model(content_type_id)
     is_page = issubclass(model, Page)
+    machine_url = None
     if is_page:
         source_url = reverse("wagtailadmin_pages:edit", args=[pk])
         target_url = reverse("wagtailadmin_pages:edit", args=[target_id]) if target_id else None
         translate_url = _safe_reverse("wagtail_localize:submit_page_translation", pk)
+        if locale_code in machine_served and status == TranslationStatus.MISSING:
+            machine_url = reverse("otwarta_machine_translation:translate_page", args=[pk])
     else:
         finder = AdminURLFinder(request.user)
         source_url = finder.get_edit_url(model(pk=pk))
@@ -122,7 +128,7 @@ def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int 
         "title": title, "status": status, "status_label": TranslationStatus(status).label,
         "status_class": STATUS_CLASSES[TranslationStatus(status)], "locale": locale_code,
         "language": language_name(locale_code), "source_url": source_url,
-        "target_url": target_url, "translate_url": translate_url,
+        "target_url": target_url, "translate_url": translate_url, "machine_url": machine_url,
         "kind": model._meta.verbose_name,
     }
 

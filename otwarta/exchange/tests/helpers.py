@@ -91,7 +91,8 @@ def snapshot(code: str = "uk") -> tuple[Any, ...]:
 
     return (
         sorted(StringTranslation.objects.filter(locale__language_code=code).values_list("pk", "data", "updated_at")),
-        sorted(Page.objects.filter(locale__language_code=code).values_list("pk", "title", "live", "latest_revision_id")),
+        sorted(Page.objects.filter(locale__language_code=code)
+               .values_list("pk", "title", "live", "latest_revision_id")),
         Revision.objects.count(),
         sorted(TranslationRecord.objects.values_list("pk", "synced_at")),
     )

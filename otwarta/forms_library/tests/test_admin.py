@@ -106,7 +106,8 @@ def test_editor_cannot_move_own_form_to_another_institution(forms):
 
 def test_editor_cannot_create_a_form_for_another_institution(forms):
     urzad = Institution.objects.get(slug="urzad")
-    response = client_for("fundacja-editor").post(url("add"), form_data(urzad, "Cudzy", document_id=forms.grant.document_id))
+    data = form_data(urzad, "Cudzy", document_id=forms.grant.document_id)
+    response = client_for("fundacja-editor").post(url("add"), data)
     assert response.status_code == 200
     assert not OfficialForm.objects.filter(title="Cudzy").exists()
 

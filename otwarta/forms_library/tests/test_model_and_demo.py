@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -105,6 +104,7 @@ def test_demo_forms_load_idempotently(demo_institutions, media):
         assert form.document is not None
         data = form.document.file.read()
         assert data.startswith(b"%PDF") and b"DEMO COPY" in data and _xref_is_consistent(data)
+        assert form.document.file_size == len(data)
         languages = set(OfficialForm.objects.filter(translation_key=form.translation_key)
                         .values_list("locale__language_code", flat=True))
         assert languages == {"pl", "en", "uk", "ru"}
@@ -115,12 +115,13 @@ def test_demo_forms_load_idempotently(demo_institutions, media):
     assert again.report.created == [] and again.report.updated == []
     html = Client().get("/ru/formularze/wniosek-o-nadanie-numeru-pesel/").content.decode()
     assert "Заявление о присвоении номера PESEL" in html
+    assert re.search(r"\(PDF, [0-9.,\xa0]+\s*\S+\)", html)  # size of the download
     assert '<dt lang="pl">Podstawa prawna wnioskowania o nadanie numeru PESEL</dt>' in html
     html = Client().get("/be/formularze/wniosek-o-nadanie-numeru-pesel/").content.decode()
     assert 'class="notice" role="note"' in html  # no Belarusian version: the Polish record with a notice
 
 
-def test_demo_forms_are_linked_from_articles_once(portal, media, tmp_path: Path):
+def test_demo_forms_are_linked_from_articles_once(portal, media):
     spec = read_yaml(FORMS_FILE)["forms"][0]
     spec = {**spec, "institution": "urzad", "linked_from": ["karta-pobytu"]}
     for _ in range(2):

@@ -34,7 +34,7 @@ def test_each_institution_has_its_own_groups_and_workflow(portal):
         for group in institution.member_groups():
             codenames = set(group.permissions.values_list("codename", flat=True))
             # Admin access and a read-only look at the institution; no model rights beyond that.
-            assert codenames == {"access_admin", "view_institution"}, (group, codenames)
+            assert codenames == {"access_admin", "view_institution", "submit_translation"}, (group, codenames)
 
 
 def test_pages_outside_institutions_are_moderated_by_regional_admins(portal):

@@ -174,6 +174,8 @@ def test_form_errors_keep_the_input(section: Page, libretranslate: APIServer) ->
     assert response.status_code == 200
     assert "Choose at least one language." in response.content.decode()
     assert re.search(r'<input type="checkbox" name="include_drafts"[^>]*checked', response.content.decode())
+    response = client.post(bulk_url(section), {}, HTTP_ACCEPT_LANGUAGE="en")  # nothing ticked
+    assert "Choose at least one language." in response.content.decode()
     response = client.post(bulk_url(section), {"locales": ["ru"]})  # not served
     assert response.status_code == 200 and not BulkTranslationJob.objects.exists()
 

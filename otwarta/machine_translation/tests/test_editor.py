@@ -53,6 +53,7 @@ def test_translate_automatically_creates_a_draft_with_machine_strings(portal, li
     assert any("saved as a draft" in m for m in messages_of(response))
     assert not target.live  # a draft: a person checks it first
     assert status_of(page, locale("en")) == TranslationStatus.IN_PROGRESS
+    draft_revision = target.get_latest_revision()
     draft = target.get_latest_revision_as_object()
     assert draft.title == "residence card DLA PRACOWNIKA"
     body = str(draft.body)
@@ -62,6 +63,9 @@ def test_translate_automatically_creates_a_draft_with_machine_strings(portal, li
     assert strings.exists()
     assert set(strings.values_list("translation_type", flat=True)) == {StringTranslation.TRANSLATION_TYPE_MACHINE}
     assert characters_used(Institution.objects.get(slug="urzad")) > 0
+    # Published (after a person's check), it counts as machine-translated until a reviewer confirms it.
+    draft_revision.publish(user=user("urzad-moderator"))
+    assert status_of(page, locale("en")) == TranslationStatus.MACHINE
 
     # Again: nothing new to translate, nothing sent, the draft refreshed from the Polish page.
     sent = len(libretranslate.requests)
@@ -127,7 +131,8 @@ def test_buttons_only_when_a_service_serves_the_page(portal, settings, libretran
     assert bulk in client.get(reverse("wagtailadmin_pages:edit", args=[section.pk])).content.decode()
     assert reverse("otwarta_machine_translation:bulk_translate", args=[page.pk]) not in listing  # no subpages
     english = page.get_translation(locale("en"))
-    assert translate_url(english) not in client.get(reverse("wagtailadmin_pages:edit", args=[english.pk])).content.decode()
+    english_editor = client.get(reverse("wagtailadmin_pages:edit", args=[english.pk])).content.decode()
+    assert translate_url(english) not in english_editor
     # Another institution's editor sees no button.
     assert translate_url(page) not in client_for("fundacja-editor").get(
         reverse("wagtailadmin_explore", args=[section.pk])).content.decode()
@@ -194,7 +199,8 @@ def test_shadow_view_budget_exceeded(portal, libretranslate: APIServer) -> None:
                                                   HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert any("allowance for Fundacja Testowa is used up" in m for m in messages_of(response)), messages_of(response)
-    assert not StringTranslation.objects.filter(locale=locale("uk"), context__object_id=translation.source.object_id).exists()
+    strings = StringTranslation.objects.filter(locale=locale("uk"), context__object_id=translation.source.object_id)
+    assert not strings.exists()
 
 
 def test_shadow_view_service_down(portal, libretranslate: APIServer) -> None:
@@ -222,3 +228,29 @@ def test_shadow_view_permissions(portal, libretranslate: APIServer) -> None:
     assert forbidden.status_code == 403
     assert not StringTranslation.objects.filter(locale=locale("uk")).exists()
     assert client_for("fundacja-editor").get(shadow_url(translation)).status_code == 405  # POST only
+
+
+
+def test_content_of_no_institution(portal, libretranslate: APIServer) -> None:
+    """A topic page belongs to no institution: a regional admin may machine-translate it and nobody's
+    allowance is charged; an institution's editor may not."""
+    from otwarta.machine_translation.models import CharacterUsage
+    from otwarta.portal.models import HomePage, TopicPage
+    from otwarta.portal.services import publish
+
+    home = HomePage.objects.get(locale__language_code="pl")
+    topic = TopicPage(title="Praca", slug="praca-mt", intro="Praca i PESEL.", locale=home.locale)
+    home.add_child(instance=topic)
+    publish(topic)
+    response = client_for("region").post(translate_url(topic), {"locale": "en"}, follow=True)
+    assert response.status_code == 200
+    target = topic.get_translation(locale("en"))
+    assert target.get_latest_revision_as_object().intro == "PRACA I PESEL."
+    assert not CharacterUsage.objects.exists()
+    translation = Translation.objects.get(source__object_id=topic.translation_key, target_locale=locale("en"))
+    StringTranslation.objects.filter(locale=locale("en")).delete()
+    editor = reverse("wagtailadmin_pages:edit", args=[target.pk])
+    assert_denied(client_for("urzad-editor").post(shadow_url(translation), {"next": editor}))
+    response = client_for("region").post(shadow_url(translation), {"next": editor}, follow=True)
+    assert StringTranslation.objects.filter(locale=locale("en"), data="PRACA I PESEL.").exists()
+    assert not CharacterUsage.objects.exists()

@@ -142,3 +142,35 @@ def test_notice_texts_are_translated(code):
         html = render_to_string("translations/notice.html", {"status": "outdated", "source_url": "/pl/x/"})
     if code != "en":
         assert "The Polish version of this page has changed" not in html
+
+
+# --- editor panel ------------------------------------------------------------------------------------
+def test_editor_panel_lists_the_status_of_each_translation(client, portal):
+    change_source()
+    client.force_login(user("urzad-editor"))
+    html = client.get(f"/admin/pages/{karta().pk}/edit/").content.decode()
+    assert "otwarta-translation-panel" in html
+    assert "otwarta-status--outdated" in html  # en
+    assert "otwarta-status--missing" in html  # ru
+    assert f"/admin/pages/{karta('en').pk}/edit/" in html
+
+
+def test_minor_change_box_starts_unticked(client, portal):
+    page = karta()
+    page.minor_change = True
+    publish(page)
+    client.force_login(user("urzad-editor"))
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.context["form"].initial["minor_change"] is False
+
+
+def test_missing_rows_offer_machine_translation_only_where_a_service_serves(client, portal, monkeypatch):
+    client.force_login(user("region"))
+    response = client.get("/admin/translations/", {"status": "missing"})
+    assert not any(row["machine_url"] for row in response.context["rows"])  # no service configured
+    monkeypatch.setattr("otwarta.translations.views.served_target_codes", lambda: frozenset({"ru"}))
+    rows = client.get("/admin/translations/", {"status": "missing"}).context["rows"]
+    offered = {row["locale"] for row in rows if row["machine_url"]}
+    assert offered == {"ru"}
+    row = next(row for row in rows if row["machine_url"] and row["title"] == karta().title)
+    assert row["machine_url"] == f"/admin/machine-translation/page/{karta().pk}/translate/"
