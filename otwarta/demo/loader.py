@@ -232,6 +232,26 @@ class DemoLoader:
                 if group is not None:
                     user.groups.add(group)
                 self.report.accounts.append((user.username, str(group)))
+        self.load_translator_accounts()
+
+    def load_translator_accounts(self) -> None:
+        """``translator-<code>`` in each target language's translator group (otwarta.review)."""
+        from otwarta.review.roles import ensure_translator_role
+
+        User = get_user_model()  # noqa: N806
+        for code, locale in self.locales.items():
+            if code == SOURCE:
+                continue
+            group = ensure_translator_role(locale).group
+            user, created = User.objects.get_or_create(
+                username=f"translator-{code}",
+                defaults={"email": f"translator-{code}@example.org", "first_name": "Translator", "last_name": code},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(group)
+            self.report.accounts.append((user.username, str(group)))
 
     # --- helpers --------------------------------------------------------------------------------
     def _locale(self, code: str) -> Locale:

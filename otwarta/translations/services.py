@@ -151,7 +151,8 @@ def _pairs_sql(tracked: Tracked, locales: Iterable[Locale], institution: Any = N
     # Identifiers come from model metadata (quoted), every value is a parameter.
     sql = (
         f"SELECT s.id AS source_id, s.{title} AS title, l.id AS locale_id, l.language_code AS locale_code, "  # noqa: S608
-        f"{status} AS status, t.id AS target_id, {content_type_id} AS content_type_id "
+        f"{status} AS status, t.id AS target_id, {content_type_id} AS content_type_id, "
+        "s.translation_key AS translation_key "
         f"FROM {table} s CROSS JOIN {qn(Locale._meta.db_table)} l "
         f"LEFT JOIN {table} t ON t.translation_key = s.translation_key AND t.locale_id = l.id "
         f"LEFT JOIN {qn(TranslationRecord._meta.db_table)} r ON r.content_type_id = %s "
@@ -217,8 +218,8 @@ def status_counts(locales: Iterable[Locale] | None = None, institution: Any = No
 class StatusRows:
     """The (source object, locale) pairs as a sliceable sequence for Django's Paginator: ``len()`` comes
     from the counts already computed for the dashboard, a slice is one ``UNION ALL … LIMIT`` query.
-    Each row is (source id, title, status, target id, locale code, content type id), ordered by title,
-    language and id."""
+    Each row is (source id, title, status, target id, locale code, content type id, translation key),
+    ordered by title, language and id."""
 
     def __init__(self, locales: Iterable[Locale], institution: Any = None, status: str | None = None,
                  trackeds: Iterable[Tracked] | None = None,
@@ -245,7 +246,7 @@ class StatusRows:
         parts, params = [], []
         for tracked in self.trackeds:
             sql, extra = _pairs_sql(tracked, self.locales, self.institution)
-            select = "SELECT source_id, title, status, target_id, locale_code, content_type_id FROM"
+            select = "SELECT source_id, title, status, target_id, locale_code, content_type_id, translation_key FROM"
             parts.append(f"{select} ({sql}) q" + (" WHERE q.status = %s" if self.status else ""))
             params.extend([*extra, *([self.status] if self.status else [])])
         sql = " UNION ALL ".join(parts) + " ORDER BY 2, 5, 1"

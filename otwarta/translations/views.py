@@ -3,6 +3,7 @@ link straight to where the translation is made."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -106,7 +107,7 @@ def _model(content_type_id: int) -> Any:
 
 
 def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int | None, locale_code: str,
-         content_type_id: int, machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
+         content_type_id: int, translation_key: Any, machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
     model = _model(content_type_id)
     is_page = issubclass(model, Page)
     machine_url = None
@@ -124,11 +125,17 @@ def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int 
                                       model._meta.app_label, model._meta.model_name, pk)
     if translate_url:
         translate_url += "?" + urlencode({"locales": locale_code})
+    task_url = None
+    if status != TranslationStatus.REVIEWED:
+        key = uuid.UUID(str(translation_key))  # SQLite gives hex text, PostgreSQL a UUID
+        task_url = reverse("otwarta_review:create") + "?" + urlencode(
+            {"content_type": content_type_id, "translation_key": str(key), "locale": locale_code})
     return {
         "title": title, "status": status, "status_label": TranslationStatus(status).label,
         "status_class": STATUS_CLASSES[TranslationStatus(status)], "locale": locale_code,
         "language": language_name(locale_code), "source_url": source_url,
         "target_url": target_url, "translate_url": translate_url, "machine_url": machine_url,
+        "task_url": task_url,
         "kind": model._meta.verbose_name,
     }
 

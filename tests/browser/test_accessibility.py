@@ -68,6 +68,7 @@ OTHER_PAGES = [
     "/pl/instytucje/urzad/",
     "/pl/instytucje/fundacja/pesel/",  # an article past its review date: the "may be out of date" notice
     "/uk/search/?q=zzzzzz",  # no results
+    "/uk/formularze/",  # the official forms library
 ]
 
 

@@ -332,7 +332,14 @@ def test_no_group_grants_rights_across_institutions(portal):
         "Regional administrators"
     }
     assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
-    for permission in GroupPagePermission.objects.exclude(page=root).select_related("group", "page"):
+    translators = GroupPagePermission.objects.filter(group__translator_role__isnull=False)
+    for permission in translators.select_related("group__translator_role", "page"):
+        # a translator group's rights: change and publish on its own language's home page (otwarta.review)
+        assert permission.page.depth == 2 and permission.page.locale_id == permission.group.translator_role.locale_id
+        assert permission.permission.codename in {"change_page", "publish_page"}, permission
+    for permission in GroupPagePermission.objects.exclude(page=root).exclude(pk__in=translators.values("pk")).select_related(
+        "group", "page"
+    ):
         section = permission.page.specific
         assert isinstance(section, InstitutionPage), permission
         assert permission.group in section.institution.member_groups(), permission

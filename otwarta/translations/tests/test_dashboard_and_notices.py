@@ -174,3 +174,12 @@ def test_missing_rows_offer_machine_translation_only_where_a_service_serves(clie
     assert offered == {"ru"}
     row = next(row for row in rows if row["machine_url"] and row["title"] == karta().title)
     assert row["machine_url"] == f"/admin/machine-translation/page/{karta().pk}/translate/"
+
+
+def test_rows_link_to_a_translation_task_for_that_object_and_language(client, portal):
+    client.force_login(user("region"))
+    rows = client.get("/admin/translations/", {"locale": "ru", "status": "missing"}).context["rows"]
+    row = next(row for row in rows if row["title"] == karta().title)
+    response = client.get(row["task_url"])
+    assert response.status_code == 200
+    assert str(karta().translation_key) in row["task_url"] and "locale=ru" in row["task_url"]
