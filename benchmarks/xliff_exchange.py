@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -84,16 +85,23 @@ def paragraph(rng: Any, index: int) -> str:
             f'<a href="https://urzad.example.org/sprawa/{index}">{sentence(rng, 4)}</a> {sentence(rng, 8)}</p>')
 
 
+def items(rng: Any, values: list[Any]) -> list[dict[str, Any]]:
+    """List items in Wagtail's block format (as the page editor saves them; wagtail-localize extracts
+    list items only in this format)."""
+    return [{"type": "item", "value": value, "id": str(uuid.UUID(int=rng.getrandbits(128)))} for value in values]
+
+
 def article_body(rng: Any, index: int) -> list[dict[str, Any]]:
     return [
         {"type": "text", "value": "".join(paragraph(rng, index * 10 + n) for n in range(4))},
-        {"type": "steps", "value": {"heading": sentence(rng, 3), "steps": [
-            {"title": sentence(rng, 4), "text": paragraph(rng, index * 10 + 5 + n)} for n in range(3)]}},
-        {"type": "documents", "value": {"heading": sentence(rng, 2), "items": [sentence(rng, 3) for _ in range(4)],
+        {"type": "steps", "value": {"heading": sentence(rng, 3), "steps": items(rng, [
+            {"title": sentence(rng, 4), "text": paragraph(rng, index * 10 + 5 + n)} for n in range(3)])}},
+        {"type": "documents", "value": {"heading": sentence(rng, 2),
+                                        "items": items(rng, [sentence(rng, 3) for _ in range(4)]),
                                         "note": sentence(rng, 12)}},
         {"type": "warning", "value": {"title": sentence(rng, 2), "text": paragraph(rng, index * 10 + 9)}},
-        {"type": "questions", "value": {"heading": sentence(rng, 2), "questions": [
-            {"question": sentence(rng, 6) + "?", "answer": f"<p>{sentence(rng, 15)}</p>"} for _ in range(3)]}},
+        {"type": "questions", "value": {"heading": sentence(rng, 2), "questions": items(rng, [
+            {"question": sentence(rng, 6)[:-1] + "?", "answer": f"<p>{sentence(rng, 15)}</p>"} for _ in range(3)])}},
     ]
 
 
