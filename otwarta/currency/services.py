@@ -151,7 +151,8 @@ def review_queryset(
     )
     if states is not None:
         queryset = queryset.filter(review_status__in=[str(s) for s in states])
-    return queryset.select_related("institution", "locale").order_by("due_on", "title", "pk")
+    # annotations (due_on, review_status) are passed by name: the type checker sees model fields only
+    return queryset.select_related("institution", "locale").order_by(*["due_on", "title", "pk"])
 
 
 def pages_to_check(user: Any, today: dt.date | None = None) -> QuerySet[ArticlePage]:

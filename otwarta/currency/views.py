@@ -117,7 +117,7 @@ class PagesToCheckFilterSet(WagtailFilterSet):
     def filter_state(self, queryset: QuerySet[ArticlePage], name: str, value: str) -> QuerySet[ArticlePage]:
         if value == ALL_STATES:
             return queryset
-        return queryset.filter(review_status=value)
+        return queryset.filter(**{"review_status": value})
 
 
 def _translations_text(page: ArticlePage) -> str:
@@ -152,7 +152,7 @@ class PagesToCheckView(InstitutionRestrictedReport):
     def get_queryset(self) -> QuerySet[ArticlePage]:
         queryset = review_queryset(user=self.request.user, states=None)
         if not self.request.GET.get("state"):
-            queryset = queryset.exclude(review_status=ReviewState.CURRENT.value)
+            queryset = queryset.exclude(**{"review_status": ReviewState.CURRENT.value})
         self.queryset = queryset
         return super().get_queryset()
 

@@ -31,7 +31,7 @@ TRANSLATION_ID = "X-WagtailLocalize-TranslationID"
 
 
 def page_po(page: Page, locale: Locale, user: Any) -> polib.POFile:
-    translation = ensure_translation(page, locale, user)
+    translation = ensure_translation(page, locale, user, enable=False)
     po = translation.export_po()
     po.metadata.update({
         "Language": locale.language_code,

@@ -16,12 +16,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.coreutils import find_available_slug
 from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
-from wagtail_localize.models import StringTranslation, Translation, TranslationLog
+from wagtail_localize.models import StringTranslation, Translation
 
 from otwarta.institutions.services import REGIONAL_ADMINS
 from otwarta.portal.models import InstitutionPage
@@ -40,12 +38,12 @@ class Scope(models.TextChoices):
 
 
 # --- translation machinery of the lead's app (otwarta.translations) ------------------------------------
-def ensure_translation(page: Page, locale: Locale, user: Any) -> Translation:
-    """The enabled wagtail-localize translation of the Polish ``page`` into ``locale``, its source
-    refreshed from the page's current content."""
+def ensure_translation(page: Page, locale: Locale, user: Any, enable: bool = True) -> Translation:
+    """The wagtail-localize translation of the Polish ``page`` into ``locale``, its source refreshed from
+    the page's current content; an export (``enable=False``) leaves a hand-written translation as it is."""
     from otwarta.translations.services import ensure_translation as ensure
 
-    return ensure(page, locale, user)  # type: ignore[no-any-return]
+    return ensure(page, locale, user, enable=enable)  # type: ignore[no-any-return]
 
 
 def record_sync(translated_page: Page, user: Any) -> None:
@@ -249,29 +247,11 @@ def apply_plans(plans: Iterable[PagePlan], user: Any, publish: bool, tool_name: 
 
 
 def save_translated_page(translation: Translation, user: Any, publish: bool) -> Page:
-    """Save the translated page from the current string translations (untranslated units keep the
-    Polish text, as in wagtail-localize's editor).
+    """Save the translated page from the current string translations: a draft revision that leaves a live
+    page's published text alone, or a publish (``otwarta.translations.services.save_translation``)."""
+    from otwarta.translations.services import save_translation
 
-    Not publishing: a new revision that editors review and publish. ``Translation.save_target(publish=
-    False)`` would also write the translated fields into the page row, which *is* the live version of a
-    live page, so for a live page the draft revision is saved from wagtail-localize's ephemeral
-    translated instance instead; a page that is not live yet (or new) goes through ``save_target``."""
-    source = translation.source
-    locale = translation.target_locale
-    target = source.get_translated_instance(locale) if _target_exists(translation) else None
-    if publish or target is None or not target.live or target.alias_of_id:
-        translation.save_target(user=user, publish=publish)
-        return Page.objects.get(translation_key=source.object_id, locale=locale).specific
-    draft = source.get_ephemeral_translated_instance(locale, fallback=True)
-    draft.slug = find_available_slug(draft.get_parent(), slugify(draft.slug), ignore_page_id=draft.pk)
-    revision = draft.save_revision(user=user, log_action=True)
-    TranslationLog.objects.create(source=source, locale=locale, revision=revision)
-    return Page.objects.get(pk=draft.pk).specific
-
-
-def _target_exists(translation: Translation) -> bool:
-    return Page.objects.filter(translation_key=translation.source.object_id,
-                               locale=translation.target_locale).exists()
+    return save_translation(translation, user=user, publish=publish)  # type: ignore[return-value]
 
 
 def _user_or_none(user: Any) -> Any:

@@ -51,7 +51,7 @@ def q(name: str) -> str:
 # --- export ---------------------------------------------------------------------------------------------
 def export_xliff(pages: list[Page], locale: Locale, user: Any) -> bytes:
     """An XLIFF 1.2 document with one ``<file>`` per page (pages are Polish, in the order given)."""
-    translations = [ensure_translation(page, locale, user) for page in pages]
+    translations = [ensure_translation(page, locale, user, enable=False) for page in pages]
     units = units_by_source([translation.source for translation in translations], locale)
     root = etree.Element(q("xliff"), nsmap={None: NS}, version="1.2")  # type: ignore[dict-item]
     date = timezone.now().replace(microsecond=0).isoformat()

@@ -16,7 +16,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 
-from otwarta.translations.services import ensure_translation, is_synced_translation, target_locales
+from otwarta.translations.services import (
+    ensure_translation,
+    is_synced_translation,
+    save_translation,
+    target_locales,
+)
 
 from .backends import configured_backends
 from .exceptions import MachineTranslationError, NotConfigured
@@ -159,6 +164,6 @@ def translate_page(page: Page, locale: Locale, user: Any, translator: PortalMach
         segments = translate_missing_segments(translation, user, translator)
     saved = False
     if segments or save_when_unchanged or existing is None or existing.alias_of_id:
-        translation.save_target(user=user, publish=False)
+        save_translation(translation, user=user)  # a draft; a live translation keeps its published text
         saved = True
     return Outcome(translation, segments, saved)

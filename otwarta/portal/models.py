@@ -16,6 +16,7 @@ institution that are filed under that topic.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -226,6 +227,21 @@ class InstitutionPage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
         return context
 
 
+def normalised_body(body: Any) -> Any:
+    """The body in Wagtail's current storage format. Lists assigned as plain JSON (the demo loader, imports)
+    keep the old format of bare values, whose items wagtail-localize does not offer for translation (nor
+    machine translation, nor XLIFF/PO); binding every block and storing it again gives each list item its
+    ``{"type": "item", "value": …, "id": …}`` form."""
+    block = ArticlePage.body.field.stream_block  # type: ignore[attr-defined]
+    raw = body.get_prep_value() if hasattr(body, "get_prep_value") else body
+    if isinstance(raw, str):
+        raw = json.loads(raw) if raw else []
+    value = block.to_python(raw or [])
+    for _child in value:  # bind every block: unbound ones are stored again as they came
+        pass
+    return block.to_python(value.get_prep_value())
+
+
 class ReviewState(models.TextChoices):
     CURRENT = "current", _("Current")
     DUE_SOON = "due_soon", _("Review due soon")
@@ -312,6 +328,7 @@ class ArticlePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self._sync_institution()
+        self.body = normalised_body(self.body)
         super().save(*args, **kwargs)
 
     def _sync_institution(self) -> None:

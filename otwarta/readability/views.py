@@ -8,6 +8,7 @@ Nothing is stored and nothing leaves the server.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -47,7 +48,8 @@ def _rate_limited(request: HttpRequest, config: ReadabilityConfig) -> bool:
 def _article_stream_blocks() -> dict[str, object]:
     from otwarta.portal.models import ArticlePage
 
-    return {"body": ArticlePage._meta.get_field("body").stream_block}
+    body: Any = ArticlePage._meta.get_field("body")
+    return {"body": body.stream_block}
 
 
 @never_cache

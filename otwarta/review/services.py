@@ -241,7 +241,7 @@ def _create_draft_translation(original: models.Model, locale: Locale, user: Any)
     """A draft synced translation (parents copied when needed), as wagtail-localize's "Translate" does."""
     translation = translation_services.ensure_translation(original, locale, user=user)
     try:
-        translation.save_target(user=user, publish=False)
+        translation_services.save_translation(translation, user=user)
     except ValidationError as error:
         raise TaskError(_("The translation could not be created: %(error)s")
                         % {"error": "; ".join(error.messages)}) from error

@@ -26,6 +26,17 @@ class TranslationStatus(models.TextChoices):
     OUTDATED = "outdated", _("Outdated")
 
 
+# CSS modifier of each state's badge in the admin (static/translations/admin.css).
+STATUS_CLASSES: dict[str, str] = {
+    TranslationStatus.MISSING: "missing",
+    TranslationStatus.IN_PROGRESS: "progress",
+    TranslationStatus.MACHINE: "machine",
+    TranslationStatus.TRANSLATED: "translated",
+    TranslationStatus.REVIEWED: "reviewed",
+    TranslationStatus.OUTDATED: "outdated",
+}
+
+
 class Origin(models.TextChoices):
     HUMAN = "human", _("Person")
     MACHINE = "machine", _("Machine translation")

@@ -12,8 +12,8 @@ from wagtail.admin.panels import Panel
 
 from otwarta.core.languages import language_name
 
+from .models import STATUS_CLASSES
 from .services import statuses_for
-from .views import STATUS_CLASSES
 
 
 class TranslationStatusPanel(Panel):

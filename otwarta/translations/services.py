@@ -291,22 +291,54 @@ def statuses_for(instance: models.Model) -> list[tuple[Locale, TranslationStatus
 
 
 # --- wagtail-localize --------------------------------------------------------------------------------
-def ensure_translation(source: models.Model, locale: Locale, user: Any = None) -> Any:
-    """An enabled wagtail-localize ``Translation`` of the Polish ``source`` into ``locale``, its
+def ensure_translation(source: models.Model, locale: Locale, user: Any = None, enable: bool = True) -> Any:
+    """The wagtail-localize ``Translation`` of the Polish ``source`` into ``locale``, its
     ``TranslationSource`` refreshed from the source's current content (so segments match what the source
-    says now)."""
+    says now). It is created enabled (a "synced" translation) unless ``enable`` is False and a translation
+    written by hand already exists in that locale: exporting for an agency must not turn such a page into
+    a synced one; importing the agency's file (``enable=True``) does."""
     from wagtail_localize.models import Translation, TranslationSource
 
     if isinstance(source, Page):
         source = source.specific
     translation_source, _created = TranslationSource.update_or_create_from_instance(source)
-    translation, created = Translation.objects.get_or_create(
-        source=translation_source, target_locale=locale, defaults={"enabled": True}
-    )
-    if not created and not translation.enabled:
+    translation = Translation.objects.filter(source=translation_source, target_locale=locale).first()
+    if translation is None:
+        manual = not enable and type(source)._default_manager.filter(
+            translation_key=source.translation_key, locale=locale  # type: ignore[attr-defined]
+        ).exists()
+        translation = Translation.objects.create(source=translation_source, target_locale=locale, enabled=not manual)
+    elif enable and not translation.enabled:
         translation.enabled = True
         translation.save(update_fields=["enabled"])
     return translation
+
+
+def save_translation(translation: Any, user: Any = None, publish: bool = False) -> models.Model:
+    """Save the translated object from the translation's current strings (untranslated segments keep the
+    Polish text, as in wagtail-localize's editor) and return it.
+
+    Not publishing: a new revision that editors review and publish. wagtail-localize's
+    ``save_target(publish=False)`` also writes the translated fields into the page row, which *is* what
+    readers see of a live page, so for a live page the draft revision is saved from wagtail-localize's
+    ephemeral translated instance instead; a page that is not live yet (or new), a publish and snippets go
+    through ``save_target``."""
+    from django.utils.text import slugify
+    from wagtail.coreutils import find_available_slug
+    from wagtail_localize.models import TranslationLog
+
+    source = translation.source
+    locale = translation.target_locale
+    model = source.specific_content_type.model_class()
+    target = model._default_manager.filter(translation_key=source.object_id, locale=locale).first()
+    if publish or target is None or not isinstance(target, Page) or not target.live or target.alias_of_id:
+        translation.save_target(user=user, publish=publish)
+        return model._default_manager.get(translation_key=source.object_id, locale=locale)  # type: ignore[no-any-return]
+    draft = source.get_ephemeral_translated_instance(locale, fallback=True)
+    draft.slug = find_available_slug(draft.get_parent(), slugify(draft.slug), ignore_page_id=draft.pk)
+    revision = draft.save_revision(user=_user_or_none(user), log_action=True)
+    TranslationLog.objects.create(source=source, locale=locale, revision=revision)
+    return Page.objects.get(pk=draft.pk).specific
 
 
 def machine_strings_in_use(instance: models.Model) -> bool:

@@ -20,21 +20,12 @@ from wagtail.models import Locale, Page
 from otwarta.core.languages import language_name
 from otwarta.institutions.models import Institution
 from otwarta.institutions.services import institutions_for_user
-
-from . import services
 from otwarta.machine_translation.editor import served_target_codes
 
-from .models import TranslationStatus
+from . import services
+from .models import STATUS_CLASSES, TranslationStatus
 
 PER_PAGE = 50
-STATUS_CLASSES: dict[str, str] = {
-    TranslationStatus.MISSING: "missing",
-    TranslationStatus.IN_PROGRESS: "progress",
-    TranslationStatus.MACHINE: "machine",
-    TranslationStatus.TRANSLATED: "translated",
-    TranslationStatus.REVIEWED: "reviewed",
-    TranslationStatus.OUTDATED: "outdated",
-}
 
 
 class DashboardFilters(forms.Form):
@@ -70,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     paginator: Paginator[Any] = Paginator(pairs, PER_PAGE)  # type: ignore[arg-type]
     page_obj = paginator.get_page(request.GET.get("p"))
     served = served_target_codes()  # languages a machine translation service serves (cached a minute)
-    rows = [_row(request, *values, machine_served=served) for values in page_obj.object_list]
+    rows = [_row(request, values, machine_served=served) for values in page_obj.object_list]
 
     base_query = {key: value for key, value in data.items() if key in ("institution",) and value}
     table = [
@@ -106,8 +97,8 @@ def _model(content_type_id: int) -> Any:
     return _models_by_ct[content_type_id]
 
 
-def _row(request: HttpRequest, pk: int, title: str, status: str, target_id: int | None, locale_code: str,
-         content_type_id: int, translation_key: Any, machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _row(request: HttpRequest, values: tuple[Any, ...], machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
+    pk, title, status, target_id, locale_code, content_type_id, translation_key = values
     model = _model(content_type_id)
     is_page = issubclass(model, Page)
     machine_url = None

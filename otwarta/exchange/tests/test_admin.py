@@ -71,9 +71,9 @@ def test_own_editor_exports_and_imports(article: Page) -> None:
     assert response["Content-Disposition"] == 'attachment; filename="karta-pobytu-pl-uk.xlf"'
     assert schema().validate(etree.fromstring(response.content))
     upload = SimpleUploadedFile("karta-uk.xlf", translate_xliff(response.content))
-    response = client.post(URL, import_post(upload))
+    response = client.post(URL, import_post(upload), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert "saved as a draft for review" in response.content.decode()
+    assert "1 page saved as a draft for review." in response.content.decode()
     uk_page = Page.objects.get(pk=article.get_translation(locale("uk")).pk).specific
     assert uk_page.get_latest_revision_as_object().title == "UK Karta pobytu czasowego"
 

@@ -337,9 +337,8 @@ def test_no_group_grants_rights_across_institutions(portal):
         # a translator group's rights: change and publish on its own language's home page (otwarta.review)
         assert permission.page.depth == 2 and permission.page.locale_id == permission.group.translator_role.locale_id
         assert permission.permission.codename in {"change_page", "publish_page"}, permission
-    for permission in GroupPagePermission.objects.exclude(page=root).exclude(pk__in=translators.values("pk")).select_related(
-        "group", "page"
-    ):
+    others = GroupPagePermission.objects.exclude(page=root).exclude(pk__in=translators.values("pk"))
+    for permission in others.select_related("group", "page"):
         section = permission.page.specific
         assert isinstance(section, InstitutionPage), permission
         assert permission.group in section.institution.member_groups(), permission
