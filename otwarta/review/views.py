@@ -217,7 +217,7 @@ class TaskCreateView(WagtailAdminTemplateMixin, FormView):  # type: ignore[type-
                                         user=self.request.user, due_on=data.get("due_on"),
                                         instructions=data.get("instructions") or "")
         except (services.TaskError, PermissionDenied) as error:
-            form.add_error(None, getattr(error, "message", None) or str(error))
+            form.add_error(None, str(getattr(error, "message", None) or error))  # in the user's language now
             return self.form_invalid(form)
         messages.success(self.request, _("The task was assigned to %(user)s; they will get an e-mail.") % {
             "user": task.assignee.get_full_name() or task.assignee.get_username()})  # type: ignore[union-attr]
@@ -282,7 +282,8 @@ def task_transition(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
         task = services.transition(task, action, request.user, expected_version=version, comment=comment)
     except (services.TaskError, PermissionDenied) as error:
-        messages.error(request, getattr(error, "message", None) or str(error) or _("You may not do this."))
+        # str() now: a lazy message would be translated when stored, after the user's language is gone
+        messages.error(request, str(getattr(error, "message", None) or error or _("You may not do this.")))
         task.refresh_from_db()
         # Shown again with what was typed, and 409 for a decision taken on an out-of-date page.
         return _detail_response(request, task, comment=comment,

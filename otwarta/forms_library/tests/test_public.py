@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale
 
 from otwarta.forms_library.models import OfficialForm
@@ -70,7 +72,10 @@ def test_detail_offers_the_translated_pdf_when_there_is_one(forms):
 def test_detail_falls_back_to_polish_with_a_notice(forms):
     html = get("/uk/formularze/wniosek-stypendium/")
     assert 'class="notice" role="note"' in html
-    assert "This form is not explained in your language yet." in html
+    notice = "This form is not explained in your language yet. Below you find its description in Polish."
+    with translation.override("uk"):
+        assert gettext(notice) in html
+    assert notice not in html  # translated for the reader
     assert '<h1 lang="pl">Wniosek o stypendium fundacji</h1>' in html
     assert '<span lang="pl">Nazwisko jak w paszporcie.</span>' in html
     assert forms.grant.document.url in html

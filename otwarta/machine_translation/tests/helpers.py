@@ -20,8 +20,19 @@ def user(username: str) -> Any:
 def client_for(username: str | None) -> Client:
     client = Client()
     if username:
-        client.force_login(user(username))
+        client.force_login(english(user(username)))
     return client
+
+
+def english(person: Any) -> Any:
+    """The admin in English, so the tests read its messages whatever the catalogues hold (Polish is the
+    default admin language)."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(person)
+    profile.preferred_language = "en"
+    profile.save()
+    return person
 
 
 def locale(code: str) -> Locale:

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 from wagtail.models import Locale, Page
 from wagtail.users.models import UserProfile
 
@@ -236,8 +237,9 @@ def test_another_institutions_page_is_refused(client, user, translator, portal):
     response = client.post(reverse("otwarta_review:create"),
                            {"page": page(PESEL).pk, "locale": "uk", "assignee": translator["uk"].pk})
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "You may assign translation tasks only for your institution's content."]
+    with translation.override("en"):  # the request left its own language active in this thread
+        errors = [str(error) for error in response.context["form"].non_field_errors()]
+    assert errors == ["You may assign translation tasks only for your institution's content."]
     assert not TranslationTask.objects.exists()
 
 
