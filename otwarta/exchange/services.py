@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from wagtail_localize.models import StringTranslation, Translation
 
 from otwarta.institutions.services import REGIONAL_ADMINS
 from otwarta.portal.models import InstitutionPage
+from otwarta.translations.services import source_locale, target_locales
 
 from .units import Unit
 
@@ -54,14 +54,6 @@ def record_sync(translated_page: Page, user: Any) -> None:
 
 
 # --- locales and permissions ----------------------------------------------------------------------------
-def source_locale() -> Locale:
-    return Locale.objects.get(language_code=settings.LANGUAGE_CODE)
-
-
-def target_locales() -> list[Locale]:
-    order = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-    found = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in=order)}
-    return [found[code] for code in order if code in found]
 
 
 def target_locale(code: str) -> Locale:
