@@ -259,7 +259,7 @@ def transition(task: TranslationTask, action: str, user: Any, *, expected_versio
         raise TaskError(_("Unknown action."))
     comment = comment.strip()
     with transaction.atomic():
-        current = (TranslationTask.objects.select_for_update()
+        current = (TranslationTask.objects.select_for_update(of=("self",))
                    .select_related("institution", "locale", "content_type").get(pk=task.pk))
         if current.version != expected_version:
             raise StaleTaskError(

@@ -193,8 +193,10 @@ def test_progress_page_refreshes_while_running(section: Page) -> None:
     assert job.stop_requested and job.state == State.RUNNING  # the worker stops after the current page
 
 
-def test_database_backend_and_worker(section: Page, libretranslate: APIServer, settings) -> None:  # type: ignore[no-untyped-def]
+def test_database_backend_and_worker(section: Page, libretranslate: APIServer, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes connections between tasks; on PostgreSQL that would end this test's transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     job = start("urzad-editor", section, locales=["en"])
     job.refresh_from_db()
     assert job.state == State.QUEUED and job.task_id  # waits for the worker
