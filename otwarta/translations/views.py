@@ -88,18 +88,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
-_models_by_ct: dict[int, Any] = {}
-
-
-def _model(content_type_id: int) -> Any:
-    if content_type_id not in _models_by_ct:
-        _models_by_ct[content_type_id] = ContentType.objects.get_for_id(content_type_id).model_class()
-    return _models_by_ct[content_type_id]
-
-
 def _row(request: HttpRequest, values: tuple[Any, ...], machine_served: frozenset[str] = frozenset()) -> dict[str, Any]:
     pk, title, status, target_id, locale_code, content_type_id, translation_key = values
-    model = _model(content_type_id)
+    model: Any = ContentType.objects.get_for_id(content_type_id).model_class()  # cached by Django
     is_page = issubclass(model, Page)
     machine_url = None
     if is_page:
