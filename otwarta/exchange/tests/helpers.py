@@ -96,3 +96,15 @@ def snapshot(code: str = "uk") -> tuple[Any, ...]:
         Revision.objects.count(),
         sorted(TranslationRecord.objects.values_list("pk", "synced_at")),
     )
+
+
+def rejected_import(content: bytes, fmt: Any, name: str, code: str = "uk", username: str = "urzad-editor") -> list[Any]:
+    """Import ``content`` expecting a rejection: returns the problems, after checking nothing changed."""
+    from otwarta.exchange.operations import import_upload
+    from otwarta.exchange.services import ImportRejected
+
+    before = snapshot(code)
+    with pytest.raises(ImportRejected) as caught:
+        import_upload(name, content, locale(code), user(username), fmt=fmt)
+    assert snapshot(code) == before, "a rejected file changed something"
+    return caught.value.problems
