@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "otwarta.directory",
     "otwarta.registers",
     "otwarta.assistance",
+    "otwarta.hsds",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
