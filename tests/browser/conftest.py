@@ -89,8 +89,25 @@ def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
     return json.dumps(rows)
 
 
+def end_live_server_sessions() -> None:
+    """PostgreSQL: end the live server's database sessions before pytest-django flushes the database.
+
+    A request still in flight when a test ends (a service worker's background fetch, say) holds locks
+    on the tables it reads; the flush's TRUNCATE then waits for it, or the two deadlock. The browser
+    contexts are closed by now, so nothing is lost by ending those sessions."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
-def live_portal(live_server: Any, portal_snapshot: str) -> None:
+def live_portal(live_server: Any, portal_snapshot: str) -> Iterator[None]:
     """The portal in the database the live server reads: the first browser test finds it there, the
     later ones (after pytest-django's flush) get it back from the snapshot."""
     from django.core.cache import cache
@@ -100,6 +117,8 @@ def live_portal(live_server: Any, portal_snapshot: str) -> None:
     if not HomePage.objects.exists():
         restore(portal_snapshot)
     cache.clear()  # Wagtail keeps the site root paths in the cache
+    yield
+    end_live_server_sessions()
 
 
 @pytest.fixture
@@ -127,3 +146,4 @@ def new_context(browser: Any) -> Iterator[Callable[..., Any]]:
     yield make
     for context in contexts:
         context.close()
+    end_live_server_sessions()
