@@ -273,8 +273,13 @@ OTWARTA_DEMO_BANNER = env_bool("OTWARTA_DEMO_BANNER", not PRODUCTION)
 # Days past the review date before readers are told a page may be out of date.
 OTWARTA_REVIEW_GRACE_DAYS = env_int("OTWARTA_REVIEW_GRACE_DAYS", 30)
 OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS = env_int("OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS", 180)
+# Requests for interpreters, assistants and mediators (docs/assistance-requests.md): deleted this many days
+# after they are closed (done or cancelled).
+OTWARTA_REQUEST_RETENTION_DAYS = env_int("OTWARTA_REQUEST_RETENTION_DAYS", 30)
 # Days before the review date when a page counts as "due soon" on the editor dashboard.
 OTWARTA_REVIEW_DUE_SOON_DAYS = env_int("OTWARTA_REVIEW_DUE_SOON_DAYS", 14)
+# Days after which a directory record (organisation, service, location) is listed as "to confirm".
+OTWARTA_DIRECTORY_ASSURE_DAYS = env_int("OTWARTA_DIRECTORY_ASSURE_DAYS", 180)
 # Plain-language panel of the page editor (docs/readability.md). A sentence over LONG_SENTENCE_WORDS words
 # is listed as too long; a word of LONG_WORD_SYLLABLES syllables or more counts as long. Verdict boundaries
 # per index: FOG-PL (Polish) lower is easier; Flesch (English) and Oborneva (Russian, Ukrainian) higher is easier.
@@ -322,6 +327,10 @@ OTWARTA_SCHEDULE = {
         "task": "otwarta.currency.tasks.check_external_links",
         "cron": os.environ.get("OTWARTA_LINKCHECK_CRON", "30 2 * * 0"),
     },
+    "purge-closed-requests": {
+        "task": "otwarta.assistance.tasks.purge_closed_requests",
+        "cron": os.environ.get("OTWARTA_REQUEST_PURGE_CRON", "15 3 * * *"),
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------
@@ -366,6 +375,24 @@ CONTENT_SECURITY_POLICY = {
 # Origins that serve uploaded images and documents when they do not come from this site (S3, a CDN).
 OTWARTA_CSP_MEDIA_ORIGINS = env_list("OTWARTA_CSP_MEDIA_ORIGINS", "")
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += OTWARTA_CSP_MEDIA_ORIGINS
+# The service directory's map (otwarta/directory, docs/directory-public.md): the tile server is configurable;
+# its origin is allowed for images. Leaflet is vendored, so scripts stay 'self'.
+OTWARTA_MAP_TILES_URL = os.environ.get("OTWARTA_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+OTWARTA_MAP_ATTRIBUTION = os.environ.get(
+    "OTWARTA_MAP_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+OTWARTA_MAP_MAX_ZOOM = env_int("OTWARTA_MAP_MAX_ZOOM", 19)
+
+
+def _tile_origin(template: str) -> str:
+    """https://{s}.tile.example.org/{z}/{x}/{y}.png -> https://*.tile.example.org (a CSP source)."""
+    scheme, _sep, rest = template.partition("://")
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{'*.' + host.split('.', 1)[1] if host.startswith('{') else host}" if host else ""
+
+
+if _tile_origin(OTWARTA_MAP_TILES_URL):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(OTWARTA_MAP_TILES_URL))
 # The Wagtail admin (everything under its URL prefix, login and lockout pages included). Wagtail 7's form
 # widgets (page chooser, date pickers) print inline <script> initialisers and its React parts set inline
 # styles, so those two are allowed here and only here; everything else stays as strict as the public site.

@@ -18,12 +18,15 @@ urlpatterns = [
     path("sitemap.xml", sitemap.sitemap, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sw.js", core_views.service_worker, name="service_worker"),
+    path("api/hsds/", include(("otwarta.hsds.urls", "hsds"), namespace="hsds")),
 ]
 
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
     path("", include(("otwarta.core.urls", "core"), namespace="core")),
     path("formularze/", include(("otwarta.forms_library.urls", "forms_library"), namespace="forms_library")),
+    path("zamow-tlumacza/", include(("otwarta.assistance.urls", "assistance"), namespace="assistance")),
+    path("uslugi/", include(("otwarta.directory.urls", "directory"), namespace="directory")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -35,5 +35,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     from otwarta.forms_library.sitemap import entries as forms_entries
 
     entries += forms_entries(request.build_absolute_uri("/").rstrip("/"))
+    from otwarta.directory.sitemap import entries as directory_entries
+
+    entries += directory_entries(request.build_absolute_uri("/").rstrip("/"))
     xml = render_to_string("core/sitemap.xml", {"entries": entries})
     return HttpResponse(xml, content_type="application/xml")

@@ -18,6 +18,9 @@ Files
     slug). The ``pl`` translation is the source and is required.
 ``forms.yaml`` (optional)
     official forms for the forms library; format in ``otwarta.forms_library.demo``.
+``directory.yaml``, ``registers.yaml`` (optional; only the full demo has them)
+    the service directory and the registers of interpreters, assistants and mediators; formats in
+    ``otwarta.directory.demo`` and ``otwarta.registers.demo``.
 """
 
 from __future__ import annotations
@@ -90,6 +93,14 @@ class DemoLoader:
             from otwarta.forms_library.demo import load_forms
 
             load_forms(self, read_yaml(self.content_dir / "forms.yaml"))
+        if (self.content_dir / "directory.yaml").exists():
+            from otwarta.directory.demo import load_directory
+
+            load_directory(self, read_yaml(self.content_dir / "directory.yaml"))
+        if (self.content_dir / "registers.yaml").exists():
+            from otwarta.registers.demo import load_registers
+
+            load_registers(self, read_yaml(self.content_dir / "registers.yaml"))
         if with_accounts:
             self.load_accounts()
         return self.report

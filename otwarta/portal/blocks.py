@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from otwarta.directory.blocks import ServiceCardBlock
 from otwarta.forms_library.blocks import OfficialFormBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -96,3 +97,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     warning = WarningBlock()
     questions = QuestionsBlock()
     official_form = OfficialFormBlock()
+    service = ServiceCardBlock()

@@ -14,6 +14,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from otwarta.institutions.models import Area, Institution
 
@@ -93,8 +95,14 @@ class WorkMode(models.TextChoices):
     BOTH = "both", _("Remotely or on site")
 
 
-class Person(models.Model):
-    """A profile in a register."""
+class PersonQuerySet(models.QuerySet["Person"]):
+    def public(self) -> PersonQuerySet:
+        """People who may be shown publicly: published, with consent to publication."""
+        return self.filter(is_published=True, consent_given_at__isnull=False)
+
+
+class Person(ClusterableModel):
+    """A profile in a register. Language pairs, duty slots and exceptions are its inline children."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="people",
@@ -117,9 +125,12 @@ class Person(models.Model):
         help_text=_("The profile is public only with the person's explicit written consent."),
     )
     consent_note = models.CharField(_("how consent was given"), max_length=255, blank=True)
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(_("published"), default=False,
+                                       help_text=_("Show the profile on the public pages (needs consent)."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["display_name"]
@@ -149,12 +160,25 @@ class Person(models.Model):
                                    % {"codes": ", ".join(map(str, unknown))}})
         if self.sworn_number and not self.sworn_translator:
             raise ValidationError({"sworn_number": _("Only sworn translators have a number on the list.")})
+        if self.is_published and self.consent_given_at is None:
+            raise ValidationError({"is_published": _(
+                "A profile can be published only with the person's consent: enter the date consent was given.")})
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The languages other than Polish the person works in (from the language pairs), in order."""
+        codes: list[str] = []
+        for pair in self.language_pairs.all():
+            for code in (pair.source, pair.target):
+                if code != "pl" and code not in codes:
+                    codes.append(code)
+        return codes
 
 
 class LanguagePair(models.Model):
     """A pair of languages a person works between (usually Polish and another language)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="language_pairs")
+    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="language_pairs")
     source = models.CharField(_("from (ISO code)"), max_length=8, default="pl")
     target = models.CharField(_("to (ISO code)"), max_length=8)
     both_directions = models.BooleanField(_("both directions"), default=True)
@@ -189,8 +213,7 @@ class DutySlot(models.Model):
     """A recurring weekly duty: every ``weekday`` from ``starts_at`` to ``ends_at`` (local time in Poland),
     optionally only between two dates. A slot may end after midnight (``ends_at`` <= ``starts_at``)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="duty_slots",
-                               verbose_name=_("person"))
+    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="duty_slots", verbose_name=_("person"))
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
     starts_at = models.TimeField(_("from"))
     ends_at = models.TimeField(_("until"))
@@ -229,8 +252,8 @@ class DutyException(models.Model):
     """An exception to the rota on one date: an absence (all day, or only between two times) or an extra
     duty between two times."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="duty_exceptions",
-                               verbose_name=_("person"))
+    person = ParentalKey(Person, on_delete=models.CASCADE, related_name="duty_exceptions",
+                         verbose_name=_("person"))
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=8, choices=ExceptionKind.choices, default=ExceptionKind.ABSENT)
     starts_at = models.TimeField(_("from"), null=True, blank=True)

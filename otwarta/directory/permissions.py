@@ -1,0 +1,100 @@
+"""Who may do what with the service directory (docs/directory.md, "Editing").
+
+* Regional administrators (and superusers): everything on every record, through ordinary model
+  permissions held by their group (granted after every ``migrate``, see apps.py).
+* An institution's editors and moderators: add, change and view the organisations, services and
+  locations their institution maintains (``institution``); they hold no model permission: the right
+  follows from membership of the institution's groups, as their page rights follow from its section.
+  Deleting stays with the regional administrators.
+* Service categories (taxonomy terms) and taxonomies: edited by regional administrators only; everybody
+  who edits a service may choose terms (the service form lists them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Model, Q, QuerySet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from otwarta.institutions.models import Institution
+from otwarta.institutions.services import REGIONAL_ADMINS
+
+REGIONAL_ADMIN_ACTIONS = ("add", "change", "delete", "view")
+INSTITUTION_ACTIONS = ("add", "change", "view")
+# Models an institution maintains (by their ``institution`` field), and models for regional administrators.
+INSTITUTION_MODELS = ("organization", "service", "location")
+REGIONAL_MODELS = ("taxonomy", "taxonomyterm")
+
+
+def grant_regional_admins(using: str = "default") -> Group:
+    group, _created = Group.objects.using(using).get_or_create(name=REGIONAL_ADMINS)
+    group.permissions.add(*Permission.objects.using(using).filter(
+        content_type__app_label="directory",
+        codename__in=[f"{action}_{model}" for action in REGIONAL_ADMIN_ACTIONS
+                      for model in INSTITUTION_MODELS + REGIONAL_MODELS],
+    ))
+    return group
+
+
+def own_institution_ids(user: Any) -> set[int] | None:
+    """The institutions whose directory records ``user`` maintains: None means all of them (regional
+    administrators, superusers), an empty set none."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser or user.groups.filter(name=REGIONAL_ADMINS).exists():
+        return None
+    group_ids = list(user.groups.values_list("id", flat=True))
+    if not group_ids:
+        return set()
+    return set(Institution.objects.filter(Q(editors_group_id__in=group_ids) | Q(moderators_group_id__in=group_ids))
+               .values_list("pk", flat=True))
+
+
+class InstitutionRecordPolicy(ModelPermissionPolicy):
+    """Model permissions, plus the rights of institution members on their own institution's records."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if super().user_has_permission(user, action):
+            return True
+        return action in INSTITUTION_ACTIONS and bool(own_institution_ids(user))
+
+    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
+        if not self.user_has_permission(user, action):
+            return False
+        ids = own_institution_ids(user)
+        if ids is None:
+            return super().user_has_permission(user, action)
+        return action in INSTITUTION_ACTIONS and instance.institution_id in ids
+
+    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
+        queryset = self.model._default_manager.all()
+        if not self.user_has_permission(user, action):
+            return queryset.none()
+        ids = own_institution_ids(user)
+        if ids is None:
+            return queryset
+        return queryset.filter(institution_id__in=ids) if action in INSTITUTION_ACTIONS else queryset.none()
+
+
+def policy_for(model: type[Model]) -> InstitutionRecordPolicy:
+    return InstitutionRecordPolicy(model)
+
+
+def can(user: Any, action: str, record: Model) -> bool:
+    """Whether ``user`` may ``action`` ("add", "change", "view", "delete") the directory ``record``."""
+    return policy_for(type(record)).user_has_permission_for_instance(user, action, record)
+
+
+def records_for(user: Any, model: type[Model], action: str = "change") -> QuerySet[Any]:
+    return policy_for(model).instances_user_has_permission_for(user, action)
+
+
+def can_use_directory(user: Any) -> bool:
+    """Whether ``user`` works on any directory record (for menu items and the "to confirm" report)."""
+    ids = own_institution_ids(user)
+    return ids is None or bool(ids)

@@ -1,0 +1,325 @@
+"""Admin of the service directory: a "Directory" menu with the organisations, services and locations
+(each institution sees and changes its own, see permissions.py), the service categories and taxonomies
+(regional administrators), the report of records to confirm, and the "Details" page of a record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Locale
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser, snippets
+
+from . import admin_urls, admin_views
+from .admin_forms import DirectoryRecordForm
+from .models import Location, Organization, Service, Taxonomy, TaxonomyTerm, source_locale_id
+from .permissions import InstitutionRecordPolicy, can_use_directory, own_institution_ids
+
+
+# --- columns --------------------------------------------------------------------------------------------
+def assured_state(record: Any) -> str:
+    """The date the record was last confirmed, and whether it is due for confirmation."""
+    if not record.assured_date:
+        return str(_("never confirmed"))
+    date = record.assured_date.isoformat()
+    if admin_views.is_due(record):
+        return str(_("%(date)s — to confirm")) % {"date": date}
+    return str(_("%(date)s — current")) % {"date": date}
+
+
+ASSURED_COLUMN = Column("assured_date", label=_("Information confirmed"), accessor=assured_state,
+                        sort_key="assured_date")
+
+
+# --- views ----------------------------------------------------------------------------------------------
+class OwnRecordsOnly:
+    """Views on one record answer 403 when it belongs to an institution the user does not work for."""
+
+    object_action = "change"
+    request: HttpRequest
+    permission_policy: Any
+
+    def get_object(self, *args: Any, **kwargs: Any) -> Any:
+        record = super().get_object(*args, **kwargs)  # type: ignore[misc]
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, record):
+            raise PermissionDenied
+        return record
+
+
+class SourceLocaleCreateView(snippets.CreateView):
+    """New records are Polish (the source): translations are made with "Translate"."""
+
+    def get_locale(self) -> Locale | None:
+        if not self.i18n_enabled:
+            return None
+        return Locale.objects.get(pk=source_locale_id())
+
+    def get_translations(self) -> list[Any]:
+        return []
+
+
+class RecordCreateView(SourceLocaleCreateView):
+    def get_success_url(self) -> str:
+        """Straight on to the Details page: addresses, opening hours, phones, languages."""
+        return admin_views.details_url(self.object)
+
+
+class RecordEditView(OwnRecordsOnly, snippets.EditView):
+    object_action = "change"
+
+    @cached_property
+    def header_more_buttons(self) -> list[Any]:
+        buttons = list(super().header_more_buttons)
+        if self.object.locale_id == source_locale_id():
+            label = _("Opening hours, phones, addresses…")
+        else:
+            label = _("Opening hours, phones, addresses… (Polish record)")
+        buttons.append(Button(label, url=admin_views.details_url(self.object), icon_name="list-ul", priority=5))
+        return buttons
+
+
+class RecordDeleteView(OwnRecordsOnly, snippets.DeleteView):
+    object_action = "delete"
+
+
+class RecordUsageView(OwnRecordsOnly, snippets.UsageView):
+    object_action = "view"
+
+
+class RecordHistoryView(OwnRecordsOnly, snippets.HistoryView):
+    object_action = "view"
+
+
+class OwnRecordsChooseView(chooser.ChooseView):
+    def get_object_list(self) -> QuerySet[Any]:
+        objects = super().get_object_list()
+        ids = own_institution_ids(self.request.user)
+        return objects if ids is None else objects.filter(institution_id__in=ids)
+
+
+class OwnRecordsChooseResultsView(chooser.ChooseResultsView):
+    def get_object_list(self) -> QuerySet[Any]:
+        objects = super().get_object_list()
+        ids = own_institution_ids(self.request.user)
+        return objects if ids is None else objects.filter(institution_id__in=ids)
+
+
+class OwnRecordsChosenView(chooser.SnippetChosenView):
+    def get_object(self, pk: Any) -> Any:
+        record = super().get_object(pk)
+        ids = own_institution_ids(self.request.user)
+        if ids is not None and record.institution_id not in ids:
+            raise PermissionDenied
+        return record
+
+
+class OwnRecordsChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = OwnRecordsChooseView
+    choose_results_view_class = OwnRecordsChooseResultsView
+    chosen_view_class = OwnRecordsChosenView
+
+
+# --- viewsets -------------------------------------------------------------------------------------------
+class InstitutionRecordViewSet(snippets.SnippetViewSet):
+    """Organisations, services and locations: each institution's own, regional administrators all."""
+
+    add_view_class = RecordCreateView
+    edit_view_class = RecordEditView
+    delete_view_class = RecordDeleteView
+    usage_view_class = RecordUsageView
+    history_view_class = RecordHistoryView
+    chooser_viewset_class = OwnRecordsChooserViewSet
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    search_fields = ["name", "alternate_name"]
+    search_backend_name = None  # the database's own text search, right after every save
+    list_per_page = 50
+
+    @cached_property
+    def permission_policy(self) -> InstitutionRecordPolicy:
+        return InstitutionRecordPolicy(self.model)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.permission_policy.instances_user_has_permission_for(request.user, "change").select_related(
+            "institution", "locale")
+
+
+ASSURANCE_PANEL = MultiFieldPanel([FieldPanel("institution"), FieldPanel("assured_date")],
+                                  heading=_("Maintained by"))
+
+
+class OrganizationViewSet(InstitutionRecordViewSet):
+    model = Organization
+    icon = "group"
+    menu_label = _("Organisations")
+    list_display = ["name", "institution", ASSURED_COLUMN]
+    list_filter = ["institution"]
+    edit_handler = ObjectList([
+        FieldPanel("name"), FieldPanel("alternate_name"), FieldPanel("description"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("website")]),
+        FieldRowPanel([FieldPanel("legal_status"), FieldPanel("tax_id"), FieldPanel("year_incorporated")]),
+        ASSURANCE_PANEL,
+    ], base_form_class=DirectoryRecordForm)
+
+
+class ServiceViewSet(InstitutionRecordViewSet):
+    model = Service
+    icon = "help"
+    menu_label = _("Services")
+    list_display = ["name", "organization", "institution", "status", ASSURED_COLUMN]
+    list_filter = ["institution", "status", "free_of_charge"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("organization")
+
+    edit_handler = TabbedInterface([
+        ObjectList([
+            FieldPanel("organization", widget=forms.Select), FieldPanel("name"), FieldPanel("alternate_name"), FieldPanel("slug"),
+            FieldPanel("description"), FieldPanel("status"), FieldPanel("alert"),
+            FieldRowPanel([FieldPanel("url"), FieldPanel("email")]),
+            FieldPanel("taxonomy_terms"), FieldPanel("service_areas"),
+            ASSURANCE_PANEL,
+        ], heading=_("Service")),
+        ObjectList([
+            FieldPanel("interpretation_services"), FieldPanel("application_process"),
+            FieldPanel("eligibility_description"),
+            FieldRowPanel([FieldPanel("minimum_age"), FieldPanel("maximum_age")]),
+            FieldPanel("wait_time"), FieldPanel("required_documents"),
+        ], heading=_("Who and how")),
+        ObjectList([
+            FieldPanel("free_of_charge"), FieldPanel("fees_description"), FieldPanel("cost_options"),
+        ], heading=_("Fees")),
+    ], base_form_class=DirectoryRecordForm)
+
+
+class LocationViewSet(InstitutionRecordViewSet):
+    model = Location
+    icon = "site"
+    menu_label = _("Locations")
+    list_display = ["name", "organization", "municipality", "institution", ASSURED_COLUMN]
+    list_filter = ["institution", "location_type", "wheelchair_accessible"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("organization")
+
+    edit_handler = TabbedInterface([
+        ObjectList([
+            FieldPanel("organization", widget=forms.Select), FieldPanel("location_type"), FieldPanel("name"),
+            FieldPanel("alternate_name"), FieldPanel("description"), FieldPanel("transportation"),
+            FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            FieldRowPanel([FieldPanel("county"), FieldPanel("municipality")]),
+            ASSURANCE_PANEL,
+        ], heading=_("Location")),
+        ObjectList([
+            FieldPanel("wheelchair_accessible"), FieldPanel("accessibility"), FieldPanel("closed_on_public_holidays"),
+        ], heading=_("Accessibility and holidays")),
+    ], base_form_class=DirectoryRecordForm)
+
+
+class TaxonomyTermViewSet(snippets.SnippetViewSet):
+    """Service categories: regional administrators edit them (model permissions); everybody chooses
+    among them in the service form."""
+
+    model = TaxonomyTerm
+    add_view_class = SourceLocaleCreateView
+    icon = "tag"
+    menu_label = _("Service categories")
+    list_display = ["name", "code", "taxonomy", "parent", "sort_order"]
+    list_filter = ["taxonomy"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    edit_handler = ObjectList([
+        FieldPanel("taxonomy"), FieldPanel("name"), FieldPanel("code"), FieldPanel("description"),
+        FieldPanel("parent"), FieldPanel("term_uri"), FieldPanel("sort_order"),
+    ], base_form_class=DirectoryRecordForm)
+
+    @cached_property
+    def permission_policy(self) -> ModelPermissionPolicy:
+        return ModelPermissionPolicy(self.model)
+
+
+class TaxonomyViewSet(snippets.SnippetViewSet):
+    model = Taxonomy
+    icon = "list-ul"
+    menu_label = _("Taxonomies")
+    list_display = ["name", "version", "uri"]
+    search_fields = ["name"]
+    search_backend_name = None
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+
+class DirectoryMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_use_directory(request.user)
+
+
+class DirectoryEditingViewSet(ViewSet):
+    """The "Details" pages, the report of records to confirm and the confirmation action."""
+
+    name = "directory_admin"
+    url_prefix = "directory"
+    icon = "calendar-check"
+    menu_label = _("Records to confirm")
+
+    def get_urlpatterns(self) -> list[Any]:
+        return list(admin_urls.urlpatterns)
+
+    @cached_property
+    def menu_url(self) -> str:
+        return reverse("directory_admin:to_confirm")
+
+    def get_menu_item(self, order: int | None = None) -> MenuItem:
+        return DirectoryMenuItem(self.menu_label, self.menu_url, name="directory-to-confirm",
+                                 icon_name=self.icon, order=order if order is not None else 900)
+
+
+class DirectoryViewSetGroup(snippets.SnippetViewSetGroup):
+    menu_label = _("Directory")
+    menu_icon = "site"
+    menu_order = 230
+    items = (OrganizationViewSet, ServiceViewSet, LocationViewSet, DirectoryEditingViewSet, TaxonomyTermViewSet,
+             TaxonomyViewSet)
+
+
+register_snippet(DirectoryViewSetGroup)
+
+
+# --- audit log ------------------------------------------------------------------------------------------
+@hooks.register("register_log_actions")
+def register_directory_log_actions(actions: Any) -> None:
+    @actions.register_action(admin_views.DETAILS_ACTION)
+    class DetailsSaved(LogFormatter):
+        label = _("Save details")
+
+        def format_message(self, log_entry: Any) -> str:
+            changes = (log_entry.data or {}).get("changes") or {}
+            if not changes:
+                return str(_("Details saved without changes"))
+            return str(_("Details saved: %(parts)s")) % {"parts": ", ".join(sorted(changes))}
+
+    @actions.register_action(admin_views.ASSURE_ACTION)
+    class Assured(LogFormatter):
+        label = _("Confirm still correct")
+
+        def format_message(self, log_entry: Any) -> str:
+            return str(_("Information confirmed as correct on %(date)s")) % {
+                "date": (log_entry.data or {}).get("assured_date", "")}
+
