@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("formularze/", include(("otwarta.forms_library.urls", "forms_library"), namespace="forms_library")),
     path("zamow-tlumacza/", include(("otwarta.assistance.urls", "assistance"), namespace="assistance")),
     path("uslugi/", include(("otwarta.directory.urls", "directory"), namespace="directory")),
+    path("tlumacze/", include(("otwarta.registers.urls", "registers"), namespace="registers")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

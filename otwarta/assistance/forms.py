@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -128,9 +128,11 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
         self.spam = False
-        self.fields["language"].choices = [("", _("Choose the language")), *language_choices()]
-        self.fields["specialisation"].choices = [("", _("Other or not sure")), *Specialisation.choices]
-        self.fields["message_language"].choices = list(settings.LANGUAGES)
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("Choose the language")),
+                                                                    *language_choices()]
+        cast(forms.ChoiceField, self.fields["specialisation"]).choices = [("", _("Other or not sure")),
+                                                                          *Specialisation.choices]
+        cast(forms.ChoiceField, self.fields["message_language"]).choices = list(settings.LANGUAGES)
         if not self.is_bound:
             self.initial.setdefault("message_language", get_language() or settings.LANGUAGE_CODE)
             self.initial["started"] = form_timestamp()
@@ -184,23 +186,24 @@ class RequestForm(forms.Form):
     def clean_started(self) -> str:
         value = self.cleaned_data.get("started", "")
         try:
-            started = signing.loads(value, salt=TIMESTAMP_SALT, max_age=max_seconds())
-        except signing.SignatureExpired:
-            self.spam = True
-            raise forms.ValidationError(_("The form was open for a long time. Check what you wrote and send it "
-                                          "again.")) from None
+            started = signing.loads(value, salt=TIMESTAMP_SALT)
         except signing.BadSignature:
             self.spam = True
             raise forms.ValidationError(_("The form could not be checked. Check what you wrote and send it "
                                           "again.")) from None
-        if not isinstance(started, int) or self.now.timestamp() - started < min_seconds():
+        age = self.now.timestamp() - started if isinstance(started, int) else -1
+        if age > max_seconds():
+            self.spam = True
+            raise forms.ValidationError(_("The form was open for a long time. Check what you wrote and send it "
+                                          "again."))
+        if age < min_seconds():
             self.spam = True
             raise forms.ValidationError(_("The form was sent very quickly. Check what you wrote and send it "
                                           "again."))
         return str(value)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors.get("started"):
             # Shown in the summary at the top: the hidden field has no place of its own.
             self.add_error(None, self.errors.pop("started")[0])

@@ -142,12 +142,12 @@ def messages_for_event(event: RequestEvent, token: str = "") -> list[EmailMessag
             {"req": req, "person": event.person, "coordinator_name": req.register.coordinator_name,
              "coordinator_email": coordinator}))
     if event.action == A.CANCEL:
-        person = req.assigned_person
-        if person is not None and person.email:
-            lang = staff_language(person.email)
-            result.append(_message(person.email, lang, lambda: _("Cancelled: %(language)s, %(when)s") % {
+        assigned = req.assigned_person
+        if assigned is not None and assigned.email:
+            lang = staff_language(assigned.email)
+            result.append(_message(assigned.email, lang, lambda: _("Cancelled: %(language)s, %(when)s") % {
                 "language": language_name(req.language), "when": _when(req)}, "person_cancelled",
-                {"req": req, "person": person}))
+                {"req": req, "person": assigned}))
         if event.by_requester and coordinator:
             lang = staff_language(coordinator)
             result.append(_message(coordinator, lang, lambda: _("Cancelled by the requester: request no. %(number)s")

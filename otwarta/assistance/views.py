@@ -3,11 +3,10 @@ the private link, and the private follow page where the requester sees and may c
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.forms.utils import ErrorDict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
@@ -22,7 +21,7 @@ from .forms import HONEYPOT, RequestForm, form_timestamp
 from .languages import language_name
 from .models import AssistanceRequest, RequestAction
 
-SESSION_TOKEN = "assistance_new_token"
+SESSION_TOKEN = "assistance_new_token"  # noqa: S105 (a session key, not a secret)
 RATE_GROUP = "otwarta.assistance.request"
 
 
@@ -88,7 +87,7 @@ def _render_form(request: HttpRequest, form: RequestForm, *, status: int = 200,
 
 def _keep_input(form: RequestForm) -> None:
     """Show the form again with what was typed, a fresh timestamp and an empty honeypot."""
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()
     data["started"] = form_timestamp()
     data[HONEYPOT] = ""
     form.data = data
@@ -99,12 +98,12 @@ def _keep_input(form: RequestForm) -> None:
 def request_form(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_form(request, RequestForm(initial=_initial_from_query(request)))
-    form = RequestForm(request.POST)
     if rate_limited(request):
-        form.is_valid()  # bound, so everything typed is shown again; errors are not the point now
-        form._errors = ErrorDict()
-        _keep_input(form)
-        return _render_form(request, form, status=429, limited=True)
+        # Everything typed is shown again (as initial values, without validation errors).
+        typed = {key: value for key, value in request.POST.items()
+                 if key not in (HONEYPOT, "started", "csrfmiddlewaretoken")}
+        return _render_form(request, RequestForm(initial=typed), status=429, limited=True)
+    form = RequestForm(request.POST)
     if not form.is_valid():
         if form.spam:
             count_submission(request)

@@ -69,7 +69,16 @@ class InstitutionRecordPolicy(ModelPermissionPolicy):
         ids = own_institution_ids(user)
         if ids is None:
             return super().user_has_permission(user, action)
-        return action in INSTITUTION_ACTIONS and instance.institution_id in ids
+        return action in INSTITUTION_ACTIONS and self._institution_id(instance) in ids
+
+    def _institution_id(self, instance: Any) -> int | None:
+        """The record's institution; read from the database when ``instance`` is a bare ``Model(pk=…)``
+        (Wagtail's admin URL finder, e.g. on the translation dashboard, passes such shells)."""
+        institution_id: int | None = instance.institution_id
+        if institution_id is None and instance.pk is not None:
+            institution_id = (self.model._default_manager.filter(pk=instance.pk)
+                              .values_list("institution_id", flat=True).first())
+        return institution_id
 
     def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
         queryset = self.model._default_manager.all()

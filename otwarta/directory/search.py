@@ -205,8 +205,14 @@ def matching_keys(query: str) -> list[Any] | None:
         stems = search_services.stemmed_terms(terms, language)
         for row in backend.search(" ".join(terms), rows, operator="and")[:MAX_TEXT_MATCHES]:
             keys[row.translation_key] = None
-        for row in backend.autocomplete(" ".join(stems), rows, operator="and")[:MAX_TEXT_MATCHES]:
-            keys[row.translation_key] = None
+        # The engine's autocomplete takes one word beginning at a time reliably: intersect per stem.
+        found: set[Any] | None = None
+        for stem in stems:
+            rows_found = {row.translation_key for row in backend.autocomplete(stem, rows)[:MAX_TEXT_MATCHES]}
+            found = rows_found if found is None else found & rows_found
+            if not found:
+                break
+        keys.update(dict.fromkeys(found or ()))
     return list(keys)
 
 

@@ -145,6 +145,10 @@ class Person(ClusterableModel):
         return self.is_published and self.consent_given_at is not None
 
     @property
+    def public_tel(self) -> str:
+        return "tel:" + "".join(ch for ch in self.public_phone if ch.isdigit() or ch == "+")
+
+    @property
     def works_remotely(self) -> bool:
         return self.work_mode in (WorkMode.REMOTE, WorkMode.BOTH)
 

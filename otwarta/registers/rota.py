@@ -45,8 +45,14 @@ class Duty:
     def crosses_midnight(self) -> bool:
         return self.ends.date() != self.starts.date() and self.ends.time() != dt.time(0)
 
+    @property
+    def duration(self) -> dt.timedelta:
+        """The real length (Python subtracts datetimes of the same zone by wall time, so convert)."""
+        return self.ends.astimezone(UTC) - self.starts.astimezone(UTC)
+
     def covers(self, moment: dt.datetime) -> bool:
-        return self.starts <= moment < self.ends  # aware datetimes in different zones compare by instant
+        instant = _local(moment).astimezone(UTC)
+        return self.starts.astimezone(UTC) <= instant < self.ends.astimezone(UTC)
 
 
 def _zone() -> ZoneInfo:
@@ -134,6 +140,8 @@ def duties_between(start: dt.datetime, end: dt.datetime, register: Register | No
             found.append((_utc_at(exc.date, exc.starts_at), _utc_at(exc.date, exc.ends_at), exc.person, exc.mode,
                           None))
     zone = _zone()
+    same: dict[object, Person] = {}  # one Person object per person, so a prefetch on it serves every duty
+    found = [(a, b, same.setdefault(person.pk, person), mode, hotline) for a, b, person, mode, hotline in found]
     duties = [Duty(person=person, starts=a.astimezone(zone), ends=b.astimezone(zone), mode=mode, hotline=hotline)
               for a, b, person, mode, hotline in found if a < end_utc and b > start_utc and a < b]
     return sorted(duties, key=lambda d: (d.starts.astimezone(UTC), d.person.display_name, d.ends.astimezone(UTC)))

@@ -68,7 +68,8 @@ def export_file(fmt: str, institution: Institution | None, user: Any = None) -> 
 
 
 def import_file(name: str, content: bytes, user: Any = None, *, allowed: set[int] | None | str = "user",
-                institution: Institution | None = None, dry_run: bool = False) -> tuple[Result, list[Problem]]:
+                institution: Institution | None = None, dry_run: bool = False,
+                categories: bool | None = None) -> tuple[Result, list[Problem]]:
     """Validate and import a file. ``allowed`` defaults to what ``user`` may change; ``institution`` owns
     new organisations whose rows name none. Raises ImportRejected with every problem; returns the counts
     and the warnings (skipped files, sheets)."""
@@ -76,6 +77,7 @@ def import_file(name: str, content: bytes, user: Any = None, *, allowed: set[int
     permitted = allowed_institutions(user) if allowed == "user" else allowed
     if institution is None and permitted is not None and len(permitted) == 1:
         institution = Institution.objects.get(pk=next(iter(permitted)))
-    importer = Importer(upload, permitted if not isinstance(permitted, str) else None, institution, user=user)
+    importer = Importer(upload, permitted if not isinstance(permitted, str) else None, institution, user=user,
+                        categories=categories)
     warnings = [Problem(*warning) for warning in upload.warnings]
     return importer.run(dry_run=dry_run), warnings

@@ -10,6 +10,7 @@ docs/hsds-import-export.md for the rules (ownership, what is replaced, limits).
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections import Counter, defaultdict
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -114,9 +116,11 @@ class Importer:
     ``default_institution``: the owner of new organisations whose row names none."""
 
     def __init__(self, upload: Upload, allowed: set[int] | None, default_institution: Institution | None = None,
-                 user: Any = None) -> None:
+                 user: Any = None, categories: bool | None = None) -> None:
         self.upload = upload
         self.allowed = allowed
+        # Categories are shared: by default only who may change every institution's records changes them.
+        self.categories = allowed is None if categories is None else categories
         self.default_institution = default_institution
         self.user = user
         self.problems: list[Problem] = [Problem(*p) for p in upload.problems]
@@ -321,7 +325,7 @@ class Importer:
 
     def _vocabulary_change(self, t: RawTable, row: Row, existing: Any, refs: dict[str, str] | None = None) -> None:
         """Categories are shared by every institution: only regional administrators add or change them."""
-        if self.allowed is None:
+        if self.categories:
             return
         changed = existing is None or any(_cmp(getattr(existing, k)) != _cmp(value)
                                           for k, value in row.fields.items())
@@ -731,6 +735,11 @@ class Importer:
         return result
 
 
+def _plain(data: Any) -> Any:
+    """Stream data as JSON holds it (decimals as text), to compare what is stored with what is imported."""
+    return json.loads(json.dumps(list(data), cls=DjangoJSONEncoder))
+
+
 class Writer:
     def __init__(self, importer: Importer) -> None:
         self.i = importer
@@ -883,9 +892,9 @@ class Writer:
             parent_table = "service" if model is Service else "location"
             for key, rows in self._scope(table, column).items():
                 record = model.objects.get(pk=self.key_pk(parent_table, key))
-                old = {b["id"]: b for b in getattr(record, attr).get_prep_value()}
+                old = {b["id"]: b for b in _plain(getattr(record, attr).get_prep_value())}
                 raw = [{"type": block_type, "value": r.fields["value"], "id": r.id} for r in rows]
-                new = stream_field.to_python(raw).get_prep_value()  # type: ignore[attr-defined]
+                new = _plain(stream_field.to_python(raw).get_prep_value())  # type: ignore[attr-defined]
                 for block in new:
                     before = old.get(block["id"])
                     self.counts[table].add("created" if before is None else

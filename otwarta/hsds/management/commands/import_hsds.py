@@ -2,7 +2,7 @@
 
 All or nothing: any problem is listed (file, row, column, message) and nothing is written; the exit status
 is then non-zero. The command acts for the whole region; ``--institution`` owns new organisations whose
-rows name none, and limits the import to that institution's records."""
+rows name none, and limits the import to that institution's records (categories may always be changed)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         allowed = {institution.pk} if institution else None
         try:
             result, warnings = import_file(path.name, path.read_bytes(), allowed=allowed, institution=institution,
-                                           dry_run=options["dry_run"])
+                                           dry_run=options["dry_run"], categories=True)
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 where = ", ".join(str(part) for part in (problem.file, problem.row, problem.column) if part)
