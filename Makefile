@@ -59,6 +59,7 @@ typecheck: install
 
 bench: install  ## print the performance figures (see benchmarks/README.md)
 	$(PY) benchmarks/render_pages.py
+	$(PY) benchmarks/directory.py
 
 clean:
 	rm -rf $(VENV) var .cache

@@ -89,6 +89,7 @@ class RequestForm(forms.Form):
         error_messages={"required": _("Choose remotely or on site.")},
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
                               help_text=_("Only for help on site: street, number, town, and the room if known."))
     county = forms.ModelChoiceField(label=_("County"), required=False, empty_label=_("Choose the county"),
                                     queryset=Area.objects.filter(kind__in=[AreaKind.COUNTY, AreaKind.CITY_COUNTY]),
@@ -98,12 +99,17 @@ class RequestForm(forms.Form):
         error_messages={"required": _("Say who is asking.")},
     )
     requester_name = forms.CharField(label=_("Your name"), max_length=120,
+                                     widget=forms.TextInput(attrs={"autocomplete": "name"}),
                                      error_messages={"required": _("Give your name.")})
-    organisation = forms.CharField(label=_("Institution or company (optional)"), max_length=200, required=False)
+    organisation = forms.CharField(label=_("Institution or company"), max_length=200, required=False,
+                                   widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     email = forms.EmailField(label=_("E-mail"), required=False,
-                             help_text=_("We send the confirmation and every change here."),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+                             help_text=_("We send the confirmation and every change here. Give an e-mail address, "
+                                         "a phone number, or both."),
                              error_messages={"invalid": _("Check the e-mail address, for example name@example.com.")})
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
                             help_text=_("For example +48 600 100 200."))
     message_language = forms.ChoiceField(label=_("Language of our messages to you"))
     consent = forms.BooleanField(
@@ -123,6 +129,8 @@ class RequestForm(forms.Form):
         (_("How we contact you"), ("email", "phone", "message_language")),
     ]
     GROUPED = ("register", "on_site", "requester_type")
+    # Not required on their own, but in some cases (the hint says when): not marked "optional".
+    CONDITIONAL = ("address", "county", "email", "phone")
 
     def __init__(self, *args: Any, now: dt.datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
 # Languages most often needed in Małopolska, then whatever the registers' people offer.
 COMMON_LANGUAGES = ("uk", "ru", "be", "ka", "en", "es", "fr", "de", "it", "pt", "ar", "fa", "tr", "hi", "vi", "zh",
                     "ko", "ja", "ro", "bg", "cs", "sk", "hu", "lt", "lv", "et", "kk", "ky", "uz", "hy", "az", "tg")
 SIGN_LANGUAGE = "sgn"  # Polish Sign Language (PJM)
+# Codes Django has no name for.
+EXTRA_NAMES = {SIGN_LANGUAGE: _("Polish Sign Language"), "zh": _("Chinese")}
 
 
 def language_name(code: str) -> str:
     """The language's name in the active language ("ukraiński" in Polish, "Ukrainian" in English)."""
-    if code == SIGN_LANGUAGE:
-        from django.utils.translation import gettext
-
-        return gettext("Polish Sign Language")
+    if code in EXTRA_NAMES:
+        return str(EXTRA_NAMES[code])
     try:
         return str(get_language_info(code)["name_translated"])
     except KeyError:
@@ -36,7 +37,7 @@ def offered_languages() -> list[str]:
 
 def language_choices() -> list[tuple[str, str]]:
     codes = list(COMMON_LANGUAGES)
-    codes += [c for c in offered_languages() if c not in codes and (c in LANG_INFO or c == SIGN_LANGUAGE)]
+    codes += [c for c in offered_languages() if c not in codes and (c in LANG_INFO or c in EXTRA_NAMES)]
     if SIGN_LANGUAGE not in codes:
         codes.append(SIGN_LANGUAGE)
     return sorted(((code, language_name(code)) for code in codes), key=lambda item: item[1].casefold())

@@ -140,7 +140,7 @@ class ScheduleForm(forms.ModelForm):
 class ServiceAtLocationFormSet(BaseInlineFormSet):
     """Locations served: the places of the service's own organisation."""
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
         field: Any = form.fields.get("location")
         if field is not None:

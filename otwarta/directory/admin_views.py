@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,13 +28,13 @@ from .models import Location, Organization, Service, source_locale_id
 
 DETAILS_ACTION = "directory.details"
 ASSURE_ACTION = "directory.assure"
-RECORD_MODELS: dict[str, type[models.Model]] = {
+RECORD_MODELS: dict[str, type[Any]] = {
     "organization": Organization, "service": Service, "location": Location,
 }
 PER_PAGE = 50
 
 
-def record_model(model_name: str) -> type[models.Model]:
+def record_model(model_name: str) -> type[Any]:
     try:
         return RECORD_MODELS[model_name]
     except KeyError:

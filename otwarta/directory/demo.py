@@ -88,34 +88,39 @@ class MissingText(ValueError):
     pass
 
 
-def localize(source: models.Model, locale: Locale, texts: dict[str, dict[str, str]]) -> models.Model:
-    """Create (or update) the ``locale`` translation of the Polish ``source`` through wagtail-localize.
+def localize(source: models.Model, texts: dict[Locale, dict[str, dict[str, str]]]) -> None:
+    """Create (or update) translations of the Polish ``source`` through wagtail-localize, one per locale of
+    ``texts``.
 
-    ``texts`` maps a field name to {Polish string: translated string} for every string the field holds
-    (a StreamField has several). Every translatable string of the source must have its translation."""
+    ``texts[locale]`` maps a field name to {Polish string: translated string} for every string the field
+    holds (a StreamField has several). Every translatable string of the source must have its translation:
+    the strings are stored as wagtail-localize ``StringTranslation`` rows, the ``Translation`` is enabled
+    and its target saved from them, as the translation editor does."""
     from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
     from wagtail_localize.strings import StringValue
 
     translation_source, _created = TranslationSource.update_or_create_from_instance(source)
-    for segment in StringSegment.objects.filter(source=translation_source).select_related("string", "context"):
-        field = segment.context.path.split(".", 1)[0]
-        polish = segment.string.as_value().render_text()
-        try:
-            text = texts[field][polish]
-        except KeyError:
-            raise MissingText(f"{type(source).__name__} {source}: no {locale.language_code} text for "
-                              f"{field}: {polish!r}") from None
-        StringTranslation.objects.update_or_create(
-            translation_of=segment.string, locale=locale, context=segment.context,
-            defaults={"data": StringValue.from_plaintext(text).data,
-                      "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
-        )
-    translation, _created = Translation.objects.get_or_create(source=translation_source, target_locale=locale,
-                                                              defaults={"enabled": True})
-    if not translation.enabled:
-        translation.enabled = True
-        translation.save(update_fields=["enabled"])
-    return translation_source.create_or_update_translation(locale, publish=True, fallback=False)  # type: ignore[no-any-return]
+    segments = list(StringSegment.objects.filter(source=translation_source).select_related("string", "context"))
+    for locale, mapping in texts.items():
+        for segment in segments:
+            field = segment.context.path.split(".", 1)[0]
+            polish = segment.string.as_value().render_text()
+            try:
+                text = mapping[field][polish]
+            except KeyError:
+                raise MissingText(f"{type(source).__name__} {source}: no {locale.language_code} text for "
+                                  f"{field}: {polish!r}") from None
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string, locale=locale, context=segment.context,
+                defaults={"data": StringValue.from_plaintext(text).data,
+                          "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL},
+            )
+        translation, _created = Translation.objects.get_or_create(source=translation_source, target_locale=locale,
+                                                                  defaults={"enabled": True})
+        if not translation.enabled:
+            translation.enabled = True
+            translation.save(update_fields=["enabled"])
+        translation_source.create_or_update_translation(locale, publish=True, fallback=False)
 
 
 class DirectoryDemo:
@@ -158,6 +163,7 @@ class DirectoryDemo:
     def translate(self, record: models.Model, fields: dict[str, dict[str, Any]], label: str) -> None:
         """Give ``record`` (Polish) its missing translations; ``fields`` = {language: {field: value}} with
         plain strings, or lists of strings for StreamFields (in the order of the Polish list)."""
+        todo: dict[Locale, dict[str, dict[str, str]]] = {}
         for lang in self.targets:
             locale = self.locales[lang]
             if type(record)._default_manager.filter(  # type: ignore[attr-defined]
@@ -169,8 +175,10 @@ class DirectoryDemo:
                 translated = fields[lang][name]
                 pairs = zip(polish, translated, strict=True) if isinstance(polish, list) else [(polish, translated)]
                 mapping[name] = {**KEEP, **{p: t for p, t in pairs if p}}
-            localize(record, locale, mapping)
-            self.report.created.append(f"{label} [{lang}]")
+            todo[locale] = mapping
+        if todo:
+            localize(record, todo)
+            self.report.created.extend(f"{label} [{locale.language_code}]" for locale in todo)
 
     # --- entry point -----------------------------------------------------------------------------
     @transaction.atomic

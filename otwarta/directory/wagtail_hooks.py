@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
@@ -24,11 +25,12 @@ from wagtail.models import Locale
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser, snippets
+from wagtail.snippets.widgets import SnippetListingButton
 
 from . import admin_urls, admin_views
 from .admin_forms import DirectoryRecordForm
 from .models import Location, Organization, Service, Taxonomy, TaxonomyTerm, source_locale_id
-from .permissions import InstitutionRecordPolicy, can_use_directory, own_institution_ids
+from .permissions import InstitutionRecordPolicy, can, can_use_directory, own_institution_ids
 
 
 # --- columns --------------------------------------------------------------------------------------------
@@ -158,6 +160,13 @@ class InstitutionRecordViewSet(snippets.SnippetViewSet):
         return self.permission_policy.instances_user_has_permission_for(request.user, "change").select_related(
             "institution", "locale")
 
+    @property
+    def url_finder_class(self) -> type[ModelAdminURLFinder]:
+        """Edit links elsewhere in the admin (translation dashboard, logs) follow the same policy: an
+        institution's editor gets links to their own records (Wagtail's default asks for model permissions)."""
+        return type(f"{self.model.__name__}URLFinder", (ModelAdminURLFinder,), {
+            "edit_url_name": self.get_url_name("edit"), "permission_policy": self.permission_policy})
+
 
 ASSURANCE_PANEL = MultiFieldPanel([FieldPanel("institution"), FieldPanel("assured_date")],
                                   heading=_("Maintained by"))
@@ -189,7 +198,8 @@ class ServiceViewSet(InstitutionRecordViewSet):
 
     edit_handler = TabbedInterface([
         ObjectList([
-            FieldPanel("organization", widget=forms.Select), FieldPanel("name"), FieldPanel("alternate_name"), FieldPanel("slug"),
+            FieldPanel("organization", widget=forms.Select), FieldPanel("name"), FieldPanel("alternate_name"),
+            FieldPanel("slug"),
             FieldPanel("description"), FieldPanel("status"), FieldPanel("alert"),
             FieldRowPanel([FieldPanel("url"), FieldPanel("email")]),
             FieldPanel("taxonomy_terms"), FieldPanel("service_areas"),
@@ -300,6 +310,13 @@ class DirectoryViewSetGroup(snippets.SnippetViewSetGroup):
 
 
 register_snippet(DirectoryViewSetGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def details_listing_button(snippet: Any, user: Any, next_url: str | None = None) -> Any:
+    if isinstance(snippet, Organization | Service | Location) and can(user, "change", snippet):
+        yield SnippetListingButton(_("Opening hours, phones, addresses…"), admin_views.details_url(snippet),
+                                   icon_name="list-ul", priority=15)
 
 
 # --- audit log ------------------------------------------------------------------------------------------

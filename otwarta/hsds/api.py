@@ -368,7 +368,7 @@ def service_at_locations(request: HttpRequest, ctx: s.Context) -> dict[str, Any]
     if postcode is not None and not (centre is not None and "," not in (params.get("proximity") or "")):
         queryset = queryset.filter(location_id__in=Address.objects.filter(postal_code__iexact=postcode)
                                    .values("location_id"))
-    queryset = queryset.select_related("service__organization", "location__organization")
+    queryset = queryset.select_related("service__organization", "location__organization", "location__county")
     if centre is None:
         queryset = queryset.order_by("service__name", "location__name", "id")
     elif math.isnan(centre[0]):
@@ -394,7 +394,7 @@ def service_at_location_detail(request: HttpRequest, ctx: s.Context, id: str) ->
     pk = _path_id(id, "service at location")
     src = source_locale_id()
     row = (ServiceAtLocation.objects.filter(pk=pk, service__locale_id=src, location__locale_id=src)
-           .select_related("service__organization", "location__organization").first())
+           .select_related("service__organization", "location__organization", "location__county").first())
     if row is None:
         raise ApiError(f"No service at location with the id '{id}'.", status=404)
     s.prepare_service_at_locations([row], ctx, full=True)

@@ -110,11 +110,13 @@ def _schedules() -> Prefetch:
     return Prefetch("schedules", Schedule.objects.order_by("opens_at", "byday", "id"))
 
 
+def _location_inner() -> list[str | Prefetch]:
+    return ["addresses", _languages(), _phones(), _contacts(), _schedules(), _closures()]
+
+
 def _locations_full(lookup: str) -> Prefetch:
     locations = Location.objects.filter(locale_id=source_locale_id()).select_related("county", "organization")
-    return Prefetch(lookup, locations
-                    .prefetch_related("addresses", _languages(), _phones(), _contacts(), _schedules(), _closures())
-                    .order_by("name", "id"))
+    return Prefetch(lookup, locations.prefetch_related(*_location_inner()).order_by("name", "id"))
 
 
 def _terms() -> Prefetch:
@@ -155,8 +157,9 @@ def organization_lookups(*, full: bool, full_service: bool) -> list[str | Prefet
 def service_at_location_lookups(*, full: bool) -> list[str | Prefetch]:
     if not full:
         return []
-    lookups: list[str | Prefetch] = [_schedules(), _locations_full("location")]
-    return lookups + _prefixed("service", service_lookups(full=True, with_locations=False))
+    # ``location`` is already joined (select_related) by the view: prefetch what hangs from it
+    return ([_schedules()] + _prefixed("location", _location_inner())
+            + _prefixed("service", service_lookups(full=True, with_locations=False)))
 
 
 # --- context -----------------------------------------------------------------------------------------

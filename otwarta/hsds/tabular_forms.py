@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from otwarta.institutions.models import Institution
@@ -67,6 +68,6 @@ class ImportForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > max_upload_bytes():
-            raise forms.ValidationError(_("The file is larger than %(size)d MB.") % {
-                "size": max_upload_bytes() // (1024 * 1024)})
+            raise forms.ValidationError(_("The file is larger than %(size)s.") % {
+                "size": filesizeformat(max_upload_bytes())})
         return upload

@@ -181,12 +181,14 @@ def test_organisation_must_belong_to_the_chosen_institution(directory):
 
 
 def test_editor_creates_a_service_and_lands_on_its_details(directory):
-    data = service_data(directory.urzad_org, "Nowa usługa urzędu", "nowa-usluga-urzedu")
+    term = f.term("legal", "Pomoc prawna")
+    data = service_data(directory.urzad_org, "Nowa usługa urzędu", "nowa-usluga-urzedu", taxonomy_terms=[term.pk])
     response = client_for("urzad-moderator").post(url("service", "add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     created = Service.objects.get(slug="nowa-usluga-urzedu")
     assert created.locale.language_code == "pl" and created.institution.slug == "urzad"
     assert response["Location"] == details_url(created)
+    assert list(created.taxonomy_terms.all()) == [term]
 
 
 def test_chooser_lists_only_own_organisations(directory):
@@ -199,9 +201,11 @@ def test_chooser_lists_only_own_organisations(directory):
     assert directory.fundacja_org.name in everything
 
 
-def test_edit_view_links_to_details(directory):
+def test_edit_view_and_listing_link_to_details(directory):
     content = client_for("urzad-editor").get(url("service", "edit", directory.urzad_service)).content.decode()
     assert details_url(directory.urzad_service) in content
+    listing = client_for("urzad-editor").get(url("location", "list")).content.decode()
+    assert details_url(directory.urzad_location) in listing
 
 
 def test_translation_shows_structure_read_only(directory):
@@ -317,7 +321,8 @@ def test_stale_details_submit_answers_409_and_keeps_typed_input(directory):
     # The form now carries the current version: saving again is a deliberate overwrite.
     service.refresh_from_db()
     assert f'value="{service.last_modified.isoformat()}"' in content
-    again = client_for("urzad-editor").post(details_url(service), {**data, "version": service.last_modified.isoformat()})
+    again = client_for("urzad-editor").post(details_url(service),
+                                            {**data, "version": service.last_modified.isoformat()})
     assert again.status_code == 302
     assert Phone.objects.filter(number="+48 600 700 800").exists()
 
@@ -339,7 +344,8 @@ def test_location_and_organisation_details(directory):
     address = location.addresses.get()
     data = {"version": location.last_modified.isoformat(), **management("addresses", 1, 1),
             "addresses-0-id": str(address.pk), "addresses-0-address_1": "ul. Basztowa 22",
-            "addresses-0-city": "Kraków", "addresses-0-postal_code": "31-156", "addresses-0-state_province": "małopolskie",
+            "addresses-0-city": "Kraków", "addresses-0-postal_code": "31-156",
+            "addresses-0-state_province": "małopolskie",
             "addresses-0-country": "PL", "addresses-0-address_type": "physical",
             **management("schedules", 0, 0), **management("closures", 1, 0), **management("phones", 0, 0),
             **management("languages", 1, 0), "languages-0-code": "uk",
@@ -368,7 +374,8 @@ def test_report_lists_own_old_records_only(directory, settings):
     settings.OTWARTA_DIRECTORY_ASSURE_DAYS = 30
     old = timezone.localdate() - dt.timedelta(days=31)
     Service.objects.filter(pk__in=[directory.urzad_service.pk, directory.fundacja_service.pk]).update(assured_date=old)
-    Organization.objects.filter(pk=directory.urzad_org.pk).update(assured_date=timezone.localdate() - dt.timedelta(days=29))
+    recent = timezone.localdate() - dt.timedelta(days=29)
+    Organization.objects.filter(pk=directory.urzad_org.pk).update(assured_date=recent)
     report = reverse("directory_admin:to_confirm")
     content = client_for("urzad-editor").get(report).content.decode()
     assert directory.urzad_service.name in content

@@ -36,11 +36,13 @@ def test_dashboard_counts_and_lists_directory_records(portal):
     counts = status.status_counts([uk, en], institution=urzad, trackeds=tracked)
     assert counts["uk"]["missing"] == 0 and sum(counts["uk"].values()) == 1
     assert counts["en"]["missing"] == 1
-    html = client_for("urzad-editor").get("/admin/translations/", {"locale": "en", "status": "missing"}).content.decode()
+    client = client_for("urzad-editor")
+    html = client.get("/admin/translations/", {"locale": "en", "status": "missing"}).content.decode()
     assert "Tłumaczenia w przychodni" in html
     translate = reverse("wagtail_localize:submit_snippet_translation", args=["directory", "service", service.pk])
     assert f"{translate}?locales=en" in html
-    uk_html = client_for("urzad-editor").get("/admin/translations/", {"locale": "uk"}).content.decode()
+    uk_html = client.get("/admin/translations/", {"locale": "uk"}).content.decode()
+    assert reverse("wagtailsnippets_directory_service:edit", args=[service.pk]) in uk_html  # the Polish record
     edit_uk = reverse("wagtailsnippets_directory_service:edit",
                       args=[Service.objects.get(translation_key=service.translation_key, locale=uk).pk])
     assert edit_uk in uk_html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from otwarta.directory import testing as f
 from otwarta.directory.models import (
@@ -17,7 +18,6 @@ from otwarta.directory.models import (
     TaxonomyTerm,
 )
 from otwarta.directory.tests.test_admin import client_for
-from django.urls import reverse
 
 
 @pytest.mark.django_db

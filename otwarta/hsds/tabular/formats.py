@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -119,8 +120,8 @@ class Upload:
 def read_upload(name: str, content: bytes) -> Upload:
     upload = Upload()
     if len(content) > max_upload_bytes():
-        upload.problems.append((name, None, "", _("The file is larger than %(size)d MB.")
-                                % {"size": max_upload_bytes() // (1024 * 1024)}))
+        upload.problems.append((name, None, "", _("The file is larger than %(size)s.")
+                                % {"size": filesizeformat(max_upload_bytes())}))
         return upload
     lower = name.lower()
     try:
@@ -151,8 +152,8 @@ def read_upload(name: str, content: bytes) -> Upload:
 def _check_archive(name: str, archive: zipfile.ZipFile, upload: Upload) -> bool:
     total = sum(info.file_size for info in archive.infolist())
     if total > MAX_UNCOMPRESSED_BYTES:
-        upload.problems.append((name, None, "", _("The file unpacks to more than %(size)d MB.")
-                                % {"size": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}))
+        upload.problems.append((name, None, "", _("The file unpacks to more than %(size)s.")
+                                % {"size": filesizeformat(MAX_UNCOMPRESSED_BYTES)}))
         return False
     return True
 
