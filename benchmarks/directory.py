@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import random
 import shutil
 import statistics
@@ -293,7 +294,7 @@ def measure(client: Any, cases: list[tuple[str, str]], repetitions: int) -> dict
 
         with connection.execute_wrapper(count):
             client.get(url)
-        med, p95 = timed(lambda url=url: client.get(url), repetitions)
+        med, p95 = timed(functools.partial(client.get, url), repetitions)
         results[label] = (med, p95, len(queries))
     return results
 

@@ -43,7 +43,7 @@ def own_institution_ids(user: Any) -> set[int] | None:
     administrators, superusers), an empty set none."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    if True:
+    if user.is_superuser or user.groups.filter(name=REGIONAL_ADMINS).exists():
         return None
     group_ids = list(user.groups.values_list("id", flat=True))
     if not group_ids:

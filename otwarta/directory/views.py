@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, ReferenceIndex
@@ -64,8 +65,6 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _map_json_url() -> str:
-    from django.urls import reverse
-
     return reverse("directory:map_json")
 
 

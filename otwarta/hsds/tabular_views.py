@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -59,17 +59,26 @@ def _stage(request: HttpRequest, meta: dict[str, Any], content: bytes | None) ->
     return token
 
 
+class NotStaged(Exception):
+    """No file or report under this token for this user (never, no longer, or someone else's)."""
+
+
 def _staged(request: HttpRequest, token: str) -> tuple[dict[str, Any], Path]:
     if not TOKEN.match(token):
-        raise Http404
+        raise NotStaged
     directory = staging_dir()
     meta_path = directory / f"{token}.json"
     if not meta_path.exists():
-        raise Http404
+        raise NotStaged
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if meta.get("user") != request.user.pk or meta_path.stat().st_mtime < time.time() - STAGED_SECONDS:
-        raise Http404
+        raise NotStaged
     return meta, directory / f"{token}.bin"
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    messages.error(request, _("The checked file is no longer available. Check it again."))
+    return redirect("otwarta_hsds_exchange:index")
 
 
 def _problem_rows(problems: list[Problem]) -> list[dict[str, Any]]:
@@ -131,9 +140,12 @@ def preview(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     _check(request)
-    meta, content_path = _staged(request, request.POST.get("token", ""))
+    try:
+        meta, content_path = _staged(request, request.POST.get("token", ""))
+    except NotStaged:
+        return _gone(request)
     if not content_path.exists():
-        raise Http404
+        return _gone(request)
     institution = Institution.objects.filter(pk=meta.get("institution")).first() if meta.get("institution") else None
     try:
         result, _warnings = import_file(meta["name"], content_path.read_bytes(), request.user,
@@ -158,7 +170,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, token: str) -> HttpResponse:
     """The error report of a rejected file as CSV (file, row, column, problem)."""
     _check(request)
-    meta, _content = _staged(request, token)
+    try:
+        meta, _content = _staged(request, token)
+    except NotStaged:
+        return _gone(request)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([_("File"), _("Row"), _("Column"), _("Problem")])

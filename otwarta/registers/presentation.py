@@ -6,18 +6,21 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from .models import Hotline, Person, RegisterKind, Specialisation, WorkMode
 from .rota import Duty
 
-REQUEST_LABELS = {
+StrOrPromise = str | Promise
+
+REQUEST_LABELS: dict[str, StrOrPromise] = {
     RegisterKind.INTERPRETER: _("Request an interpreter"),
     RegisterKind.ASSISTANT: _("Request an intercultural assistant"),
     RegisterKind.MEDIATOR: _("Request an intercultural mediator"),
 }
-DESCRIPTIONS = {
+DESCRIPTIONS: dict[str, StrOrPromise] = {
     RegisterKind.INTERPRETER: _("Interpreters for visits to offices, doctors, schools and courts, on site or "
                                 "by phone and video."),
     RegisterKind.ASSISTANT: _("Intercultural assistants help foreigners, institutions and employers understand "

@@ -87,6 +87,11 @@ def test_demo_directory_loads_translated_and_idempotent(portal):
     ka = gp.get_translation(Locale.objects.get(language_code="ka"))
     assert ka.description.startswith("ექიმის")
     assert StringTranslation.objects.filter(locale__language_code="be", data__contains="Сямейны лекар").exists()
+    # … and the translation status shows them as translated
+    from otwarta.translations.services import status_of
+
+    for code in TARGETS:
+        assert status_of(gp, Locale.objects.get(language_code=code)) == "translated", code
 
     # the structure the public pages need
     org = organisations.get(translation_key=demo_key("organisation", "centrum-medyczne-kazimierz"))

@@ -54,7 +54,8 @@ def directory(portal: Any) -> SimpleNamespace:
                         hours=(), at=lawyer_place, status=ServiceStatus.INACTIVE)
     line = Phone.objects.create(service=hotline, number="+48 12 345 67 89", description="infolinia")
     Language.objects.create(phone=line, code="ka")
-    gone = f.service("Punkt zamknięty", clinic_org, slug="punkt-zamkniety", status=ServiceStatus.DEFUNCT, at=clinic_place)
+    gone = f.service("Punkt zamknięty", clinic_org, slug="punkt-zamkniety", status=ServiceStatus.DEFUNCT,
+                     at=clinic_place)
     return SimpleNamespace(clinic=clinic, lawyer=lawyer, hotline=hotline, gone=gone, health=health, legal=legal)
 
 
@@ -170,7 +171,8 @@ def test_service_page(directory):
     assert 'href="tel:+48120000000"' in html
     assert "https://www.openstreetmap.org/?mlat=50.061400&amp;mlon=19.936600" in html
     assert '<p class="dir-address" lang="pl">ul. Floriańska 1<br>31-019 Kraków</p>' in html
-    assert 'rel="alternate" hreflang="uk" href="http://testserver/uk/uslugi/poradnia-lekarska-dla-cudzoziemcow/"' in html
+    assert ('rel="alternate" hreflang="uk" href="http://testserver/uk/uslugi/poradnia-lekarska-dla-cudzoziemcow/"'
+            in html)
     assert 'hreflang="x-default" href="http://testserver/pl/uslugi/poradnia-lekarska-dla-cudzoziemcow/"' in html
     assert 'hreflang="ka"' not in html.split("</head>")[0]  # no Georgian version
     assert "Українська" in html  # languages spoken, named in the reader's language
