@@ -146,7 +146,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _gone(request)
     if not content_path.exists():
         return _gone(request)
-    institution = Institution.objects.filter(pk=meta.get("institution")).first() if meta.get("institution") else None
+    institution_id = meta.get("institution")
+    institution = Institution.objects.filter(pk=int(institution_id)).first() if institution_id else None
     try:
         result, _warnings = import_file(meta["name"], content_path.read_bytes(), request.user,
                                         institution=institution)

@@ -74,10 +74,10 @@ def import_file(name: str, content: bytes, user: Any = None, *, allowed: set[int
     new organisations whose rows name none. Raises ImportRejected with every problem; returns the counts
     and the warnings (skipped files, sheets)."""
     upload = read_upload(name, content)
-    permitted = allowed_institutions(user) if allowed == "user" else allowed
+    permitted: set[int] | None = allowed_institutions(user) if isinstance(allowed, str) else allowed
     if institution is None and permitted is not None and len(permitted) == 1:
-        institution = Institution.objects.get(pk=next(iter(permitted)))
-    importer = Importer(upload, permitted if not isinstance(permitted, str) else None, institution, user=user,
+        institution = Institution.objects.get(pk=min(permitted))
+    importer = Importer(upload, permitted, institution, user=user,
                         categories=categories)
     warnings = [Problem(*warning) for warning in upload.warnings]
     return importer.run(dry_run=dry_run), warnings

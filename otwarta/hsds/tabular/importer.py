@@ -107,6 +107,11 @@ class ImportRejected(Exception):
         self.problems = problems
 
 
+def _stream(model: type[models.Model], name: str) -> Any:
+    stream_field: Any = model._meta.get_field(name)
+    return stream_field.stream_block
+
+
 def _cmp(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value
 
@@ -132,7 +137,7 @@ class Importer:
         # HSDS id → (pk, institution id) of the existing Polish rows
         self.db: dict[type[models.Model], dict[str, tuple[int, int | None]]] = {}
         for model in TRANSLATABLE:
-            rows = model.objects.filter(locale_id=self.source)  # type: ignore[attr-defined]
+            rows: Any = model.objects.filter(locale_id=self.source)  # type: ignore[attr-defined]
             if model is TaxonomyTerm:
                 self.db[model] = {str(k): (pk, None) for k, pk in rows.values_list("translation_key", "pk")}
             else:
@@ -597,14 +602,14 @@ class Importer:
         self._parents(t, row, v, {parent[0]: parent[1]})
 
     def _cost_option(self, t: RawTable, row: Row, v: dict[str, str]) -> None:
-        block = Service._meta.get_field("cost_options").stream_block.child_blocks["cost"]
+        block = _stream(Service, "cost_options").child_blocks["cost"]
         self._block(t, row, v, ("service_id", "service"), block, {
             "option": "option", "amount": "amount", "currency": "currency",
             "amount_description": "amount_description"})
         self.unsupported(t, row, v, "valid_from", "valid_to")
 
     def _document(self, t: RawTable, row: Row, v: dict[str, str]) -> None:
-        block = Service._meta.get_field("required_documents").stream_block.child_blocks["document"]
+        block = _stream(Service, "required_documents").child_blocks["document"]
         self._block(t, row, v, ("service_id", "service"), block, {"document": "document", "uri": "uri"})
 
     def _accessibility(self, t: RawTable, row: Row, v: dict[str, str]) -> None:
@@ -618,7 +623,7 @@ class Importer:
             if feature == AccessibilityFeature.OTHER and description and not values.get("details"):
                 values["details"] = description
         values["otwarta_feature"] = feature
-        block = Location._meta.get_field("accessibility").stream_block.child_blocks["accessibility"]
+        block = _stream(Location, "accessibility").child_blocks["accessibility"]
         self._block(t, row, values, ("location_id", "location"), block,
                     {"otwarta_feature": "feature", "details": "details", "url": "url"},
                     present=("otwarta_feature", "details"))
@@ -714,7 +719,7 @@ class Importer:
             rows = {row.id: row for row in self.rows.get(name, [])}
             if not rows:
                 continue
-            for pk, *owners in model.objects.filter(pk__in=list(rows)).values_list("pk", *paths):
+            for pk, *owners in model._default_manager.filter(pk__in=list(rows)).values_list("pk", *paths):
                 owner = next((o for o in owners if o is not None), None)
                 if not self.may_edit(owner):
                     self.problem(self.upload.tables[name], rows[str(pk)].number, "id", self.other_institution(owner))
@@ -805,7 +810,8 @@ class Writer:
         for row in self.rows.get("taxonomy", []):
             self.save("taxonomy", Taxonomy.objects.filter(pk=row.id).first(), Taxonomy, {"id": uuid.UUID(row.id)},
                       row.fields)
-        existing = {str(t.translation_key): t for t in TaxonomyTerm.objects.filter(locale_id=self.source)}
+        existing: dict[str, Any] = {str(t.translation_key): t
+                                    for t in TaxonomyTerm.objects.filter(locale_id=self.source)}
         terms = self.rows.get("taxonomy_term", [])
         for row in terms:
             fields = {**row.fields, "taxonomy_id": uuid.UUID(row.refs["taxonomy_id"] or "")}
@@ -817,7 +823,8 @@ class Writer:
             if "parent_id" not in self.tables["taxonomy_term"].header:
                 continue
             term = existing[row.id]
-            parent = existing[row.refs["parent_id"]].pk if row.refs.get("parent_id") else None
+            parent_key = row.refs.get("parent_id")
+            parent = existing[parent_key].pk if parent_key else None
             if term.parent_id != parent:
                 term.parent_id = parent
                 term.save(update_fields=["parent"])
@@ -890,13 +897,13 @@ class Writer:
         ):
             if table not in self.tables:
                 continue
-            stream_field = model._meta.get_field(attr)
+            stream_field: Any = model._meta.get_field(attr)
             parent_table = "service" if model is Service else "location"
             for key, rows in self._scope(table, column).items():
                 record = model.objects.get(pk=self.key_pk(parent_table, key))
                 old = {b["id"]: b for b in _plain(getattr(record, attr).get_prep_value())}
                 raw = [{"type": block_type, "value": r.fields["value"], "id": r.id} for r in rows]
-                new = _plain(stream_field.to_python(raw).get_prep_value())  # type: ignore[attr-defined]
+                new = _plain(stream_field.to_python(raw).get_prep_value())
                 for block in new:
                     before = old.get(block["id"])
                     self.counts[table].add("created" if before is None else
