@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -317,6 +317,26 @@ def details_listing_button(snippet: Any, user: Any, next_url: str | None = None)
     if isinstance(snippet, Organization | Service | Location) and can(user, "change", snippet):
         yield SnippetListingButton(_("Opening hours, phones, addresses…"), admin_views.details_url(snippet),
                                    icon_name="list-ul", priority=15)
+
+
+# --- wagtail-localize's "Translate" ------------------------------------------------------------------
+def submit_translation(request: HttpRequest, model_name: str, pk: str) -> Any:
+    """wagtail-localize's "Translate" checks only its own permission: for organisations, services and
+    locations, the user must also maintain the record (this URL is matched before wagtail-localize's)."""
+    from wagtail_localize.views.submit_translations import SubmitSnippetTranslationView
+
+    model = admin_views.RECORD_MODELS.get(model_name)
+    if model is not None:
+        record = model.objects.filter(pk=pk).first()
+        if record is not None and not can(request.user, "change", record):
+            raise PermissionDenied
+    return SubmitSnippetTranslationView.as_view()(request, app_label="directory", model_name=model_name, pk=pk)
+
+
+@hooks.register("register_admin_urls")
+def register_translate_guard() -> list[Any]:
+    return [path("localize/submit/snippet/directory/<str:model_name>/<str:pk>/", submit_translation,
+                 name="directory_submit_translation")]
 
 
 # --- audit log ------------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def response_language(request: HttpRequest) -> str:
     """``?lang=xx`` (400 when we do not publish that language), else the first supported language of
     ``Accept-Language``, else Polish."""
     supported = [code for code, _name in settings.LANGUAGES]
-    requested = (request.GET.get("lang") or "").strip().lower()
+    requested = (_text(request.GET, "lang") or "").lower()
     if requested:
         if requested not in supported:
             raise ApiError(f"'lang' must be one of: {', '.join(supported)}.", parameter="lang")
@@ -136,6 +136,8 @@ def api_view(func: View) -> View:
 
 def _text(params: QueryDict, name: str) -> str | None:
     value = (params.get(name) or "").strip()
+    if "\x00" in value:  # PostgreSQL refuses NUL in text
+        raise ApiError(f"'{name}' contains a NUL character.", parameter=name)
     return value or None
 
 

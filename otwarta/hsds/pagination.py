@@ -42,6 +42,8 @@ def _value(params: QueryDict, name: str) -> str | None:
     if value is None:
         return None
     value = value.strip()
+    if "\x00" in value:  # PostgreSQL refuses NUL in text
+        raise ApiError(f"'{name}' contains a NUL character.", parameter=name)
     return value or None
 
 

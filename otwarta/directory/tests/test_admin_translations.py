@@ -55,6 +55,9 @@ def test_institution_editor_translates_a_service_with_wagtail_localize(portal):
     submit = reverse("wagtail_localize:submit_snippet_translation", args=["directory", "service", service.pk])
     client = client_for("urzad-editor")
     assert client.get(submit).status_code == 200
+    # Another institution's editor may not translate it (wagtail-localize alone would let them).
+    assert refused(client_for("fundacja-editor").post(submit, {"locales": [en.pk]}))
+    assert not Service.objects.filter(translation_key=service.translation_key, locale=en).exists()
     response = client.post(submit, {"locales": [en.pk]})
     assert response.status_code == 302, response.content.decode()[:2000]
     translated = Service.objects.get(translation_key=service.translation_key, locale=en)
