@@ -50,9 +50,12 @@ def count_submission(request: HttpRequest) -> None:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with personal data or the private link: not indexed, not cached, no referrer."""
+    """Pages with personal data or the private link: not indexed, not cached, no referrer to other sites.
+
+    Not "no-referrer": under that policy browsers send ``Origin: null`` with the page's own forms (the
+    request form, the cancel button), and Django's CSRF check refuses them."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -322,9 +322,12 @@ def details_listing_button(snippet: Any, user: Any, next_url: str | None = None)
 # --- wagtail-localize's "Translate" ------------------------------------------------------------------
 def submit_translation(request: HttpRequest, model_name: str, pk: str) -> Any:
     """wagtail-localize's "Translate" checks only its own permission: for organisations, services and
-    locations, the user must also maintain the record (this URL is matched before wagtail-localize's)."""
+    locations, the user must also maintain the record, and service categories are translated by regional
+    administrators (this URL is matched before wagtail-localize's)."""
     from wagtail_localize.views.submit_translations import SubmitSnippetTranslationView
 
+    if model_name in ("taxonomyterm", "taxonomy") and not request.user.has_perm(f"directory.change_{model_name}"):
+        raise PermissionDenied  # service categories: regional administrators
     model = admin_views.RECORD_MODELS.get(model_name)
     if model is not None:
         record = model.objects.filter(pk=pk).first()
@@ -333,7 +336,7 @@ def submit_translation(request: HttpRequest, model_name: str, pk: str) -> Any:
     return SubmitSnippetTranslationView.as_view()(request, app_label="directory", model_name=model_name, pk=pk)
 
 
-@hooks.register("register_admin_urls")
+@hooks.register("register_admin_urls", order=-10)  # before wagtail-localize's own URL
 def register_translate_guard() -> list[Any]:
     return [path("localize/submit/snippet/directory/<str:model_name>/<str:pk>/", submit_translation,
                  name="directory_submit_translation")]

@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from otwarta.directory.models import (
     WEEKDAYS,
     AccessibilityFeature,
+    Address,
     AttendingType,
     Closure,
     Contact,
@@ -89,77 +90,82 @@ def language_name(code: str) -> str:
 
 
 # --- prefetching -------------------------------------------------------------------------------------
-def _phones() -> Prefetch:
-    return Prefetch("phones", Phone.objects.prefetch_related(Prefetch("languages", Language.objects.order_by("code")))
-                    .order_by("number", "id"))
+# Every prefetch stores a plain list in ``hsds_<relation>`` (``to_attr``): Django then skips building a
+# related manager and a queryset per row, which is most of the cost of a page of nested services.
+PREFIX = "hsds_"
 
 
-def _contacts() -> Prefetch:
-    return Prefetch("contacts", Contact.objects.prefetch_related(_phones()).order_by("name", "department", "id"))
+def _to(lookup: str, queryset: QuerySet[Any]) -> Prefetch:
+    return Prefetch(lookup, queryset, to_attr=PREFIX + lookup.rsplit("__", 1)[-1])
 
 
-def _languages() -> Prefetch:
-    return Prefetch("languages", Language.objects.order_by("code", "id"))
+def rel(record: Any, name: str) -> list[Any]:
+    """The prefetched rows of ``record.<name>`` (a query when they were not prefetched)."""
+    try:
+        return record.__dict__[PREFIX + name]  # type: ignore[no-any-return]
+    except KeyError:
+        return list(getattr(record, name).all())
 
 
-def _closures() -> Prefetch:
-    return Prefetch("closures", Closure.objects.order_by("starts_on", "id"))
+def _phones(prefix: str = "") -> Prefetch:
+    languages = _to("languages", Language.objects.order_by("code", "id"))
+    return _to(prefix + "phones", Phone.objects.prefetch_related(languages).order_by("number", "id"))
 
 
-def _schedules() -> Prefetch:
-    return Prefetch("schedules", Schedule.objects.order_by("opens_at", "byday", "id"))
+def _contacts(prefix: str = "") -> Prefetch:
+    return _to(prefix + "contacts", Contact.objects.prefetch_related(_phones()).order_by("name", "department", "id"))
 
 
-def _location_inner() -> list[str | Prefetch]:
-    return ["addresses", _languages(), _phones(), _contacts(), _schedules(), _closures()]
+def _languages(prefix: str = "") -> Prefetch:
+    return _to(prefix + "languages", Language.objects.order_by("code", "id"))
 
 
-def _locations_full(lookup: str) -> Prefetch:
-    locations = Location.objects.filter(locale_id=source_locale_id()).select_related("county", "organization")
-    return Prefetch(lookup, locations.prefetch_related(*_location_inner()).order_by("name", "id"))
+def _closures(prefix: str = "") -> Prefetch:
+    return _to(prefix + "closures", Closure.objects.order_by("starts_on", "id"))
 
 
-def _terms() -> Prefetch:
-    return Prefetch("taxonomy_terms", TaxonomyTerm.objects.select_related("taxonomy", "parent")
-                    .order_by("sort_order", "name", "id"))
+def _schedules(prefix: str = "") -> Prefetch:
+    return _to(prefix + "schedules", Schedule.objects.order_by("opens_at", "byday", "id"))
 
 
-def service_lookups(*, full: bool, with_locations: bool = True) -> list[str | Prefetch]:
+def _location_inner(prefix: str = "") -> list[Prefetch]:
+    return [_to(prefix + "addresses", Address.objects.order_by("id")), _languages(prefix), _phones(prefix),
+            _contacts(prefix), _schedules(prefix), _closures(prefix)]
+
+
+def service_lookups(*, full: bool, with_locations: bool = True, prefix: str = "") -> list[Prefetch]:
     if not full:
         return []
-    lookups: list[str | Prefetch] = [
-        _phones(), _contacts(), _languages(), _schedules(), _closures(), _terms(),
-        Prefetch("service_areas", Area.objects.order_by("teryt")),
+    lookups = [
+        _phones(prefix), _contacts(prefix), _languages(prefix), _schedules(prefix), _closures(prefix),
+        _to(prefix + "taxonomy_terms", TaxonomyTerm.objects.select_related("taxonomy", "parent")
+            .order_by("sort_order", "name", "id")),
+        _to(prefix + "service_areas", Area.objects.order_by("teryt")),
     ]
     if with_locations:
-        lookups += [
-            Prefetch("service_at_locations", ServiceAtLocation.objects.prefetch_related(_schedules())
-                     .order_by("location__name", "id")),
-            _locations_full("service_at_locations__location"),
-        ]
+        sals = (ServiceAtLocation.objects.select_related("location__county", "location__organization")
+                .prefetch_related(_schedules()).order_by("location__name", "id"))
+        lookups.append(_to(prefix + "service_at_locations", sals))
+        lookups += _location_inner(f"{prefix}{PREFIX}service_at_locations__location__")
     return lookups
 
 
-def _prefixed(prefix: str, lookups: list[str | Prefetch]) -> list[str | Prefetch]:
-    return [f"{prefix}__{lookup}" if isinstance(lookup, str)
-            else Prefetch(f"{prefix}__{lookup.prefetch_through}", lookup.queryset) for lookup in lookups]
-
-
-def organization_lookups(*, full: bool, full_service: bool) -> list[str | Prefetch]:
+def organization_lookups(*, full: bool, full_service: bool) -> list[Prefetch]:
     if not full:
         return []
+    locations = (Location.objects.filter(locale_id=source_locale_id()).select_related("county", "organization")
+                 .order_by("name", "id"))
     services = Service.objects.filter(locale_id=source_locale_id()).order_by("name", "id")
-    lookups: list[str | Prefetch] = [_phones(), _contacts(), _locations_full("locations"),
-                                     Prefetch("services", services)]
-    return lookups + _prefixed("services", service_lookups(full=full_service))
+    return [_phones(), _contacts(), _to("locations", locations), *_location_inner(f"{PREFIX}locations__"),
+            _to("services", services), *service_lookups(full=full_service, prefix=f"{PREFIX}services__")]
 
 
-def service_at_location_lookups(*, full: bool) -> list[str | Prefetch]:
+def service_at_location_lookups(*, full: bool) -> list[Prefetch]:
     if not full:
         return []
-    # ``location`` is already joined (select_related) by the view: prefetch what hangs from it
-    return ([_schedules()] + _prefixed("location", _location_inner())
-            + _prefixed("service", service_lookups(full=True, with_locations=False)))
+    # ``service`` and ``location`` are already joined (select_related) by the view
+    return [_schedules(), *_location_inner("location__"),
+            *service_lookups(full=True, with_locations=False, prefix="service__")]
 
 
 # --- context -----------------------------------------------------------------------------------------
@@ -233,7 +239,7 @@ def phone(row: Phone, **owner: str) -> dict[str, Any]:
         "id": row.hsds_id, **owner, "number": row.number,
         "extension": int(row.extension) if row.extension.isdigit() else None,
         "type": row.type, "description": row.description,
-        "languages": [language(lang, phone_id=row.hsds_id) for lang in row.languages.all()],
+        "languages": [language(lang, phone_id=row.hsds_id) for lang in rel(row, "languages")],
         "attributes": [], "metadata": [],
     })
 
@@ -241,7 +247,7 @@ def phone(row: Phone, **owner: str) -> dict[str, Any]:
 def contact(row: Contact, **owner: str) -> dict[str, Any]:
     return compact({
         "id": row.hsds_id, **owner, "name": row.name, "title": row.title, "department": row.department,
-        "email": row.email, "phones": [phone(p, contact_id=row.hsds_id) for p in row.phones.all()],
+        "email": row.email, "phones": [phone(p, contact_id=row.hsds_id) for p in rel(row, "phones")],
         "attributes": [], "metadata": [],
     })
 
@@ -312,11 +318,11 @@ def organization_fields(org: Organization, ctx: Context) -> dict[str, Any]:
 
 def organization_full(org: Organization, ctx: Context, *, full_service: bool) -> dict[str, Any]:
     data = organization_fields(org, ctx)
-    services = list(org.services.all())
+    services = list(rel(org, "services"))
     data.update({
-        "contacts": [contact(c, organization_id=org.hsds_id) for c in org.contacts.all()],
-        "phones": [phone(p, organization_id=org.hsds_id) for p in org.phones.all()],
-        "locations": [location_full(loc, ctx) for loc in org.locations.all()],
+        "contacts": [contact(c, organization_id=org.hsds_id) for c in rel(org, "contacts")],
+        "phones": [phone(p, organization_id=org.hsds_id) for p in rel(org, "phones")],
+        "locations": [location_full(loc, ctx) for loc in rel(org, "locations")],
         "services": [service_full(s, ctx, nest_organization=False) if full_service else service_fields(s, ctx)
                      for s in services],
         "attributes": [], "metadata": [],
@@ -370,13 +376,13 @@ def location_full(loc: Location, ctx: Context) -> dict[str, Any]:
     owner = {"location_id": loc.hsds_id}
     holidays_note = gettext("Closed on public holidays in Poland.") if loc.closed_on_public_holidays else ""
     data.update({
-        "languages": [language(lang, location_id=loc.hsds_id) for lang in loc.languages.all()],
-        "addresses": [address(a, loc) for a in loc.addresses.all()],
-        "contacts": [contact(c, **owner) for c in loc.contacts.all()],
+        "languages": [language(lang, location_id=loc.hsds_id) for lang in rel(loc, "languages")],
+        "addresses": [address(a, loc) for a in rel(loc, "addresses")],
+        "contacts": [contact(c, **owner) for c in rel(loc, "contacts")],
         "accessibility": accessibility(loc, ctx),
-        "phones": [phone(p, **owner) for p in loc.phones.all()],
-        "schedules": [schedule(s, ctx, notes=holidays_note, **owner) for s in loc.schedules.all()]
-        + [closure(c, ctx, **owner) for c in loc.closures.all()],
+        "phones": [phone(p, **owner) for p in rel(loc, "phones")],
+        "schedules": [schedule(s, ctx, notes=holidays_note, **owner) for s in rel(loc, "schedules")]
+        + [closure(c, ctx, **owner) for c in rel(loc, "closures")],
         "attributes": [], "metadata": [],
     })
     return data
@@ -440,7 +446,7 @@ def service_area(area: Area, svc: Service) -> dict[str, Any]:
 
 
 def service_areas(svc: Service, ctx: Context) -> list[dict[str, Any]]:
-    areas = list(svc.service_areas.all())
+    areas = list(rel(svc, "service_areas"))
     if not areas and (region := ctx.region()) is not None:
         areas = [region]  # no area given: the whole region
     return [service_area(area, svc) for area in areas]
@@ -450,7 +456,7 @@ def service_at_location_in_service(sal: ServiceAtLocation, ctx: Context) -> dict
     return compact({
         "id": sal.hsds_id, "service_id": str(sal.service.hsds_id), "location_id": str(sal.location.hsds_id),
         "description": sal.description,
-        "schedules": [schedule(s, ctx, service_at_location_id=sal.hsds_id) for s in sal.schedules.all()],
+        "schedules": [schedule(s, ctx, service_at_location_id=sal.hsds_id) for s in rel(sal, "schedules")],
         "location": location_full(sal.location, ctx), "attributes": [], "metadata": [],
     })
 
@@ -460,21 +466,21 @@ def service_full(svc: Service, ctx: Context, *, nest_organization: bool = True,
     data = service_fields(svc, ctx)
     owner = {"service_id": svc.hsds_id}
     data.update({
-        "phones": [phone(p, **owner) for p in svc.phones.all()],
-        "schedules": [schedule(s, ctx, **owner) for s in svc.schedules.all()]
-        + [closure(c, ctx, **owner) for c in svc.closures.all()],
+        "phones": [phone(p, **owner) for p in rel(svc, "phones")],
+        "schedules": [schedule(s, ctx, **owner) for s in rel(svc, "schedules")]
+        + [closure(c, ctx, **owner) for c in rel(svc, "closures")],
         "service_areas": service_areas(svc, ctx),
-        "languages": [language(lang, **owner) for lang in svc.languages.all()],
+        "languages": [language(lang, **owner) for lang in rel(svc, "languages")],
         "cost_options": cost_options(svc, ctx),
         "required_documents": required_documents(svc, ctx),
-        "contacts": [contact(c, **owner) for c in svc.contacts.all()],
+        "contacts": [contact(c, **owner) for c in rel(svc, "contacts")],
         "attributes": [term_attribute(t, ctx, link_id=svc.hsds_id, link_entity="service")
-                       for t in svc.taxonomy_terms.all()],
+                       for t in rel(svc, "taxonomy_terms")],
         "metadata": [],
     })
     if with_locations:
         data["service_at_locations"] = [service_at_location_in_service(sal, ctx)
-                                        for sal in svc.service_at_locations.all()]
+                                        for sal in rel(svc, "service_at_locations")]
     if nest_organization:
         data["organization"] = organization_fields(svc.organization, ctx)
     return data
@@ -501,21 +507,21 @@ def prepare_services(services: list[Service], ctx: Context, *, full: bool, with_
     ctx.load(Service, services)
     ctx.load(Organization, [s.organization for s in services])
     if full:
-        ctx.load(TaxonomyTerm, [t for s in services for t in s.taxonomy_terms.all()])
+        ctx.load(TaxonomyTerm, [t for s in services for t in rel(s, "taxonomy_terms")])
         if with_locations:
-            ctx.load(Location, [sal.location for s in services for sal in s.service_at_locations.all()])
+            ctx.load(Location, [sal.location for s in services for sal in rel(s, "service_at_locations")])
 
 
 def prepare_organizations(orgs: list[Organization], ctx: Context, *, full: bool, full_service: bool) -> None:
     prefetch_related_objects(orgs, *organization_lookups(full=full, full_service=full_service))
     ctx.load(Organization, orgs)
     if full:
-        services = [s for o in orgs for s in o.services.all()]
+        services = [s for o in orgs for s in rel(o, "services")]
         ctx.load(Service, services)
-        ctx.load(Location, [loc for o in orgs for loc in o.locations.all()])
+        ctx.load(Location, [loc for o in orgs for loc in rel(o, "locations")])
         if full_service:
-            ctx.load(TaxonomyTerm, [t for s in services for t in s.taxonomy_terms.all()])
-            ctx.load(Location, [sal.location for s in services for sal in s.service_at_locations.all()])
+            ctx.load(TaxonomyTerm, [t for s in services for t in rel(s, "taxonomy_terms")])
+            ctx.load(Location, [sal.location for s in services for sal in rel(s, "service_at_locations")])
 
 
 def prepare_service_at_locations(sals: list[ServiceAtLocation], ctx: Context, *, full: bool) -> None:
@@ -524,7 +530,7 @@ def prepare_service_at_locations(sals: list[ServiceAtLocation], ctx: Context, *,
     ctx.load(Organization, [sal.service.organization for sal in sals])
     ctx.load(Location, [sal.location for sal in sals])
     if full:
-        ctx.load(TaxonomyTerm, [t for sal in sals for t in sal.service.taxonomy_terms.all()])
+        ctx.load(TaxonomyTerm, [t for sal in sals for t in rel(sal.service, "taxonomy_terms")])
 
 
 def activate(ctx: Context) -> Any:

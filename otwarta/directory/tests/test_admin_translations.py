@@ -68,3 +68,12 @@ def test_institution_editor_translates_a_service_with_wagtail_localize(portal):
     assert refused(client_for("fundacja-editor").get(response["Location"]))
     # The structure stays on the Polish row: no child rows were copied to the translation.
     assert not translated.schedules.exists() and not translated.phones.exists()
+
+
+def test_only_regional_admins_translate_service_categories(portal):
+    term = f.term("legal", "Pomoc prawna")
+    en = Locale.objects.get(language_code="en")
+    submit = reverse("wagtail_localize:submit_snippet_translation", args=["directory", "taxonomyterm", term.pk])
+    assert refused(client_for("urzad-editor").post(submit, {"locales": [en.pk]}))
+    assert client_for("region").post(submit, {"locales": [en.pk]}).status_code == 302
+    assert TaxonomyTerm.objects.filter(translation_key=term.translation_key, locale=en).exists()

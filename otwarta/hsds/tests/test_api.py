@@ -21,7 +21,7 @@ from .test_api_support import (
     TARNOW,
     Directory,
     assert_valid,
-    directory,  # noqa: F401  (fixture)
+    build_directory,
     is_valid,
     reference_dir,
     reference_response_schema,
@@ -29,6 +29,11 @@ from .test_api_support import (
 
 pytestmark = pytest.mark.django_db
 API = "/api/hsds"
+
+
+@pytest.fixture
+def directory(portal: Any) -> Directory:
+    return build_directory()
 
 
 def get(client: Any, path: str, status: int = 200, **headers: str) -> Any:
@@ -161,7 +166,8 @@ def test_only_source_rows_are_listed_and_ids_are_translation_keys(client: Any, d
     assert page["total_items"] == len(directory.sources) == Service.objects.filter(
         locale__language_code="pl").count() < Service.objects.count()
     assert set(ids(page)) == {key(s) for s in directory.sources}
-    translation = Service.objects.get(translation_key=directory.health_service.translation_key, locale__language_code="uk")
+    translation = Service.objects.get(translation_key=directory.health_service.translation_key,
+                                      locale__language_code="uk")
     assert get(client, f"/services/{translation.translation_key}")["name"] == "Poradnia zdrowia dla cudzoziemców"
     assert get(client, "/organizations")["total_items"] == 2
 

@@ -55,9 +55,9 @@ def _retrieve(uri: str) -> Resource[Any]:
     elif uri.startswith(SCHEMA_BASE):
         path = base / uri[len(SCHEMA_BASE):]
     else:
-        raise NoSuchResource(ref=uri)
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
     if not path.is_file():
-        raise NoSuchResource(ref=uri)
+        raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
     return Resource.from_contents(json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012)
 
 
@@ -215,8 +215,3 @@ def build_directory() -> Directory:
                      foundation=foundation, krakow=krakow, tarnow=tarnow, sacz=sacz, online=online,
                      health_service=health_service, legal_service=legal_service, interpreting=interpreting,
                      extra=extra)
-
-
-@pytest.fixture
-def directory(portal: Any) -> Directory:
-    return build_directory()

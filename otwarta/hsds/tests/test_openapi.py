@@ -3,6 +3,7 @@ HSDS reference and that the API really accepts, response schemas that exist in t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
@@ -13,13 +14,18 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .test_api_support import SCHEMA_BASE, Directory, directory, reference_dir  # noqa: F401
+from .test_api_support import SCHEMA_BASE, Directory, build_directory, reference_dir
 
 pytestmark = pytest.mark.django_db
 
 IMPLEMENTED = {"/", "/services", "/services/{id}", "/organizations", "/organizations/{id}", "/service_at_locations",
                "/service_at_locations/{id}", "/taxonomies", "/taxonomies/{id}", "/taxonomy_terms",
                "/taxonomy_terms/{id}"}
+
+
+@pytest.fixture
+def directory(portal: Any) -> Directory:
+    return build_directory()
 
 
 @pytest.fixture
@@ -93,7 +99,7 @@ def sample(name: str, schema: dict[str, Any], directory: Directory) -> str:
         "search": "zdrowia", "lang": "en", "format": "json", "postcode": "33-100", "proximity": "50.01,20.98",
         "taxonomy_term_id": str(directory.health.translation_key), "taxonomy_id": str(directory.health.taxonomy_id),
         "organization_id": str(directory.clinic.translation_key), "parent_id": str(directory.health.translation_key),
-        "modified_after": (timezone.now() - timezone.timedelta(days=1)).isoformat(),
+        "modified_after": (timezone.now() - dt.timedelta(days=1)).isoformat(),
     }
     if name in values:
         return values[name]
