@@ -14,6 +14,7 @@ that long before each submission rather than weakening the check.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -32,8 +33,6 @@ def make_register() -> str:
     """The interpreters' register with a hotline and two public people on duty around the clock (every day
     00:00–12:00 and 12:00–24:00, so someone is on duty whenever the test runs), and one unpublished person.
     Returns the private token of a request made through the services module."""
-    import datetime as dt
-
     from django.utils import timezone
 
     from otwarta.assistance import services
@@ -94,6 +93,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
     from playwright.sync_api import expect
 
     token = make_register()
+    soon = dt.date.today() + dt.timedelta(days=30)  # a date for the requests
     checks = Checks(axe_script)
 
     # 1. axe and reflow at 320 px (the axe context bypasses the CSP to inject axe-core).
@@ -168,7 +168,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
     tab_to(page, "id_description")
     page.keyboard.type("Rozmowa w szkole o zapisie dziecka.")
     tab_to(page, "id_date")
-    page.keyboard.type("12312099")  # en-US: month, day, year
+    page.keyboard.type(soon.strftime("%m%d%Y"))  # en-US: month, day, year
     tab_to(page, "id_time")
     page.keyboard.type("1030AM")
     tab_to(page, "id_duration_minutes")
@@ -185,7 +185,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
     values = page.evaluate("""() => ({date: document.querySelector('#id_date').value,
         time: document.querySelector('#id_time').value, language: document.querySelector('#id_language').value,
         consent: document.querySelector('#id_consent').checked})""")
-    assert values == {"date": "2099-12-31", "time": "10:30", "language": "ka", "consent": True}, values
+    assert values == {"date": soon.isoformat(), "time": "10:30", "language": "ka", "consent": True}, values
     # the honeypot is skipped: the next stop is the submit button
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit", page.evaluate(ACTIVE)
@@ -221,7 +221,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
     shown_at = time.monotonic()
     page.locator("#id_register_0").check()
     page.locator("#id_language").select_option("uk")
-    page.locator("#id_date").fill("2099-12-30")
+    page.locator("#id_date").fill((soon + dt.timedelta(days=1)).isoformat())
     page.locator("#id_time").fill("09:00")
     page.locator("#id_on_site_0").check()
     page.locator("#id_requester_type_0").check()

@@ -264,6 +264,17 @@ def test_details_page_per_role(directory, role):
             assert refused(response), (role, record, response.status_code)
 
 
+def test_details_forms_offer_only_their_own_fields(directory):
+    client = client_for("urzad-editor")
+    client.get(details_url(directory.urzad_location))  # builds the location's formsets first
+    sections = client.get(details_url(directory.urzad_service)).context["sections"]
+    fields = {section.prefix: set(section.formset.forms[0].fields) for section in sections}
+    assert fields["schedules"] == {"byday", "opens_at", "closes_at", "valid_from", "valid_to", "attending_type",
+                                   "description", "service", "id", "DELETE"}
+    assert "location" not in fields["phones"] and "organization" not in fields["phones"]
+    assert "organization" not in fields["contacts"]
+
+
 def test_details_adds_a_second_interval_and_a_phone_and_logs_it(directory):
     service = directory.urzad_service
     n = service.schedules.count()
