@@ -140,6 +140,7 @@ class Generator:
             Service,
             ServiceAtLocation,
         )
+        from otwarta.directory.search_document import document_for
 
         rng, pl, today = self.rng, self.data, timezone.localdate()
         towns = COUNTY_SEATS
@@ -203,6 +204,11 @@ class Generator:
                                           description=spec["description"][code],
                                           eligibility_description=phrase[spec["eligibility"]][code],
                                           application_process=phrase[spec["apply"]][code], **common))
+        languages_of = {self.source: "pl", **{locale_id: code for code, locale_id in self.translations.items()}}
+        for row in rows + translated:  # what Service.save() stores; bulk_create does not call save()
+            row.search_document = document_for(
+                [row.name, row.description, row.eligibility_description, row.organization.name],
+                languages_of[row.locale_id])
         Service.objects.bulk_create(rows + translated, batch_size=500)
         self.services += count
         sals, schedules, languages, phones, term_links = [], [], [], [], []

@@ -167,7 +167,7 @@ class Section:
         return inlineformset_factory(
             parent, self.model, form=self.form, formset=self.formset, fk_name=self.fk_name,
             # A copy: Django appends the foreign key's name to the form's Meta.fields list in place.
-            fields=self.fields, widgets=WIDGETS, extra=1, can_delete=True,
+            fields=list(self.fields), widgets=WIDGETS, extra=1, can_delete=True,
         )
 
 

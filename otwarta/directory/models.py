@@ -189,6 +189,15 @@ class Organization(DirectoryRecord):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        renamed = self.pk is not None and not type(self).objects.filter(pk=self.pk, name=self.name).exists()
+        super().save(*args, **kwargs)
+        if renamed:  # the services' search documents include the organisation's name in their language
+            from .search_document import refresh_documents
+
+            source = self.source()
+            refresh_documents(Service.objects.filter(organization=source, locale_id=self.locale_id))
+
 
 class Taxonomy(models.Model):
     """A vocabulary of service categories (ours: "otwarta", plus any imported one)."""
@@ -279,6 +288,9 @@ class Service(DirectoryRecord):
     service_areas = models.ManyToManyField(Area, blank=True, related_name="directory_services",
                                            verbose_name=_("areas served"),
                                            help_text=_("Leave empty when the service is for the whole region."))
+    # Folded words and stems of the texts, in the row's language: the directory's text search (see
+    # search_document.py). Computed on save; never edited.
+    search_document = models.TextField(editable=False, blank=True, default="")
 
     translatable_fields = [
         TranslatableField("name"),
@@ -321,6 +333,15 @@ class Service(DirectoryRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .search_document import organization_name_for, service_document
+
+        self.search_document = service_document(self, organization_name_for(self))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_document" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_document"]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -505,6 +526,10 @@ class Language(ChildRecord):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.code = self.code.strip().lower()  # filters compare codes exactly (and use the index)
+        super().save(*args, **kwargs)
 
 
 class Schedule(ChildRecord):

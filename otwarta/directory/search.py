@@ -19,8 +19,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Locale
-from wagtail.search.backends import get_search_backend
 
 from otwarta.institutions.models import Area, AreaKind
 from otwarta.search import services as search_services
@@ -31,16 +29,16 @@ from .models import (
     Language,
     Location,
     Organization,
+    Phone,
     Service,
     ServiceAtLocation,
     ServiceStatus,
     TaxonomyTerm,
     source_locale_id,
 )
+from .search_document import query_filter
 
 PER_PAGE = 20
-# At most this many services per language and tier come from the full-text engine (ample for a region).
-MAX_TEXT_MATCHES = 2000
 # At most this many places on the map (the JSON says when there were more).
 MAX_MAP_POINTS = 2000
 VISIBLE_STATUSES = (ServiceStatus.ACTIVE, ServiceStatus.INACTIVE)
@@ -187,42 +185,26 @@ def visible_services() -> QuerySet[Service]:
     return Service.objects.filter(locale_id=source_locale_id(), status__in=VISIBLE_STATUSES)
 
 
-def matching_keys(query: str) -> list[Any] | None:
-    """translation_keys of the services whose Polish or reader's-language row matches every word of the
-    query (full text over names and descriptions; then word beginnings of the stems in the names, so
-    inflected forms are found), or None when the query has no searchable word."""
-    terms = search_services.query_terms(search_services.normalise_query(query))
-    if not terms:
-        return None
-    backend = get_search_backend()
-    keys: dict[Any, None] = {}
-    locale_ids = [source_locale_id()]
+def text_filter(query: str) -> Q | None:
+    """Services whose Polish or reader's-language row has every word of the query, as an inflection-aware
+    word-beginning match on the stored search document (see search_document.py), or None when the query
+    has no searchable word."""
+    locales = [(source_locale_id(), settings.LANGUAGE_CODE)]
     if (reader := reader_locale_id()) is not None:
-        locale_ids.insert(0, reader)
-    for locale_id in locale_ids:
-        rows = Service.objects.filter(locale_id=locale_id)
-        language = Locale.objects.get(pk=locale_id).language_code
-        stems = search_services.stemmed_terms(terms, language)
-        for row in backend.search(" ".join(terms), rows, operator="and")[:MAX_TEXT_MATCHES]:
-            keys[row.translation_key] = None
-        # The engine's autocomplete takes one word beginning at a time reliably: intersect per stem.
-        found: set[Any] | None = None
-        for stem in stems:
-            rows_found = {row.translation_key for row in backend.autocomplete(stem, rows)[:MAX_TEXT_MATCHES]}
-            found = rows_found if found is None else found & rows_found
-            if not found:
-                break
-        keys.update(dict.fromkeys(found or ()))
-    return list(keys)
+        locales.insert(0, (reader, reader_language()))
+    rows = query_filter(query, locales)
+    if rows is None:
+        return None
+    return Q(translation_key__in=Service.objects.filter(rows).values("translation_key"))
 
 
 def filter_services(filters: Filters, now: dt.datetime | None = None) -> QuerySet[Service]:
     """The visible services that match every filter (not ordered)."""
     services = visible_services()
     if filters.query:
-        keys = matching_keys(filters.query)
-        if keys is not None:
-            services = services.filter(translation_key__in=keys)
+        text = text_filter(filters.query)
+        if text is not None:
+            services = services.filter(text)
     if filters.category:
         terms = TaxonomyTerm.objects.filter(Q(translation_key=filters.category)
                                             | Q(parent__translation_key=filters.category),
@@ -236,11 +218,15 @@ def filter_services(filters: Filters, now: dt.datetime | None = None) -> QuerySe
             service=OuterRef("pk"), location__municipality__iexact=filters.municipality)))
     if filters.language:
         code = filters.language
+        # Uncorrelated IN subqueries: PostgreSQL hashes each once, where an OR of correlated EXISTS ran
+        # three subplans per service (1.5 s at 5,000 services, benchmarks/directory.py).
+        spoken = Language.objects.filter(code=code)
         services = services.filter(
-            Exists(Language.objects.filter(service=OuterRef("pk"), code__iexact=code))
-            | Exists(Language.objects.filter(location__service_at_locations__service=OuterRef("pk"),
-                                             code__iexact=code))
-            | Exists(Language.objects.filter(phone__service=OuterRef("pk"), code__iexact=code))
+            Q(pk__in=spoken.filter(service__isnull=False).values("service_id"))
+            | Q(pk__in=ServiceAtLocation.objects.filter(location__in=spoken.filter(location__isnull=False)
+                                                        .values("location_id")).values("service_id"))
+            | Q(pk__in=Phone.objects.filter(pk__in=spoken.filter(phone__isnull=False).values("phone_id"))
+                .values("service_id"))
         )
     if filters.open_now:
         services = services.filter(hours.open_now_filter(now))

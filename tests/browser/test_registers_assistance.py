@@ -128,6 +128,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
         page.get_by_role("button", name="Send the request").click()
     summary = page.locator("#rq-errors")
     expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # (autofocus: the reader lands on the list of problems, JavaScript or not)
     expect(summary.get_by_role("heading")).to_contain_text("problems")
     assert page.title().startswith("Error:")
     expect(page.locator("#id_description")).to_have_value("Potrzebuję tłumacza w urzędzie.")
@@ -216,6 +217,7 @@ def test_registers_and_request_form(site: Any, new_context: Any, axe_script: Any
     with page.expect_navigation():
         page.locator("form.rq-form button[type=submit]").click()
     expect(page.locator("#rq-errors")).to_be_visible()
+    expect(page.locator("#rq-errors")).to_be_focused()
     expect(page.locator("#rq-errors a[href='#id_language']")).to_be_visible()
     expect(page.locator("#id_description")).to_have_value("Переклад у лікарні.")
     shown_at = time.monotonic()

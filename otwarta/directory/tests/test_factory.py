@@ -1,6 +1,8 @@
 import pytest
+
 from otwarta.directory import testing as f
 from otwarta.directory.models import Service
+
 
 @pytest.mark.django_db
 def test_factory(portal):

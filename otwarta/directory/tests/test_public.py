@@ -81,7 +81,9 @@ def test_list_shows_visible_services_sorted_without_javascript(directory):
     ("free=1", {"poradnia-lekarska-dla-cudzoziemcow"}),
     ("accessible=1", {"poradnia-lekarska-dla-cudzoziemcow"}),
     ("open_now=1", {"poradnia-lekarska-dla-cudzoziemcow"}),  # the others have no hours
-    ("q=prawna", {"bezplatna-porada-prawna"}),
+    ("q=porada", {"bezplatna-porada-prawna"}),
+    ("q=fundacja+prawna", {"bezplatna-porada-prawna", "infolinia-dla-migrantow"}),  # the organisation's name
+    ("q=lekarza", {"poradnia-lekarska-dla-cudzoziemcow"}),  # inflected word of the description ("Lekarz")
     ("q=szczepienia", {"poradnia-lekarska-dla-cudzoziemcow"}),  # a word of the description
     ("q=porady+prawnej", {"bezplatna-porada-prawna"}),  # inflected: "porada prawna"
     ("county=1211&language=ka", {"infolinia-dla-migrantow"}),
@@ -98,7 +100,7 @@ def test_each_filter_narrows_the_results(directory, params, expected):
 
 def test_search_in_the_readers_language_and_in_polish(directory):
     assert slugs(get("/uk/uslugi/?q=щеплення")) == {"poradnia-lekarska-dla-cudzoziemcow"}
-    assert slugs(get("/uk/uslugi/?q=prawna")) == {"bezplatna-porada-prawna"}
+    assert slugs(get("/uk/uslugi/?q=porada")) == {"bezplatna-porada-prawna"}
     assert slugs(get("/pl/uslugi/?q=щеплення")) == set()  # Ukrainian text is searched for Ukrainian readers
 
 
