@@ -39,6 +39,7 @@ from otwarta.directory.models import (
     TaxonomyTerm,
     source_locale_id,
 )
+from otwarta.directory.search_document import query_filter
 
 from . import serializers as s
 from .pagination import (
@@ -173,6 +174,17 @@ def _matching_keys(model: type, term: str, fields: tuple[str, ...]) -> QuerySet[
     return model._default_manager.filter(condition).values("translation_key")  # type: ignore[attr-defined]
 
 
+def _matching_service_keys(term: str) -> QuerySet[Any]:
+    """Translation keys of the services with every word of ``term`` in some language: the directory's
+    stored search document (inflected forms, case and diacritics folded in every script, fast at scale;
+    otwarta/directory/search_document.py); a term without words is matched as plain text."""
+    locales = [(locale.pk, locale.language_code) for locale in Locale.objects.all()]
+    rows = query_filter(term, locales)
+    if rows is None:
+        return _matching_keys(Service, term, SERVICE_TEXT)
+    return Service.objects.filter(rows).values("translation_key")
+
+
 def _services_with_terms(params: QueryDict) -> QuerySet[Any] | None:
     """Service ids linked to ``taxonomy_term_id`` / ``taxonomy_id`` (None when neither is given)."""
     term_keys, taxonomy_ids = _ids(params, "taxonomy_term_id"), _ids(params, "taxonomy_id")
@@ -191,7 +203,7 @@ SERVICE_TEXT = ("name", "alternate_name", "description")
 
 def filter_services(queryset: QuerySet[Service], params: QueryDict) -> QuerySet[Service]:
     if (term := _text(params, "search")) is not None:
-        queryset = queryset.filter(translation_key__in=_matching_keys(Service, term, SERVICE_TEXT))
+        queryset = queryset.filter(translation_key__in=_matching_service_keys(term))
     if (linked := _services_with_terms(params)) is not None:
         queryset = queryset.filter(pk__in=linked)
     if (orgs := _ids(params, "organization_id")) is not None:

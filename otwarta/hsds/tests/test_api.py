@@ -185,7 +185,9 @@ def test_filters_narrow_the_services(client: Any, directory: Directory) -> None:
     assert names(f"taxonomy_id={directory.health.taxonomy_id}") == {health, legal, interpreting}
     assert names(f"taxonomy_id={directory.other_taxonomy.pk}") == set()
     assert names(f"organization_id={key(directory.clinic)}") == {health, interpreting}
-    assert names("search=prawna") == {legal}
+    assert names("search=bezpłatna+pomoc") == {legal}
+    assert names("search=BEZPLATNEJ") == {legal}  # case, diacritics and inflection folded
+    assert len(names("search=prawnej")) == 8  # the organisation's name: all of the foundation's services
     assert names("search=консультація") == {health}  # found through the Ukrainian translation
     assert names(f"search=zdrowia&organization_id={key(directory.foundation)}") == set()
     orgs = get(client, f"/organizations?taxonomy_term_id={key(directory.legal)}")
