@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
-from django.utils.translation import get_language_info
-from django.utils.translation import gettext_lazy as _
+
+from otwarta.core.languages import EXTRA_LANGUAGE_NAMES
+from otwarta.core.languages import spoken_language_name as language_name
 
 # Languages most often needed in Małopolska, then whatever the registers' people offer.
 COMMON_LANGUAGES = ("uk", "ru", "be", "ka", "en", "es", "fr", "de", "it", "pt", "ar", "fa", "tr", "hi", "vi", "zh",
                     "ko", "ja", "ro", "bg", "cs", "sk", "hu", "lt", "lv", "et", "kk", "ky", "uz", "hy", "az", "tg")
 SIGN_LANGUAGE = "sgn"  # Polish Sign Language (PJM)
-# Codes Django has no name for.
-EXTRA_NAMES = {SIGN_LANGUAGE: _("Polish Sign Language"), "zh": _("Chinese")}
-
-
-def language_name(code: str) -> str:
-    """The language's name in the active language ("ukraiński" in Polish, "Ukrainian" in English)."""
-    if code in EXTRA_NAMES:
-        return str(EXTRA_NAMES[code])
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+EXTRA_NAMES = EXTRA_LANGUAGE_NAMES
 
 
 def offered_languages() -> list[str]:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction
 
 
@@ -32,6 +33,25 @@ def direction(code: str) -> str:
 
 def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
+
+
+# Codes of languages people speak that Django has no name for (directory, registers, requests).
+EXTRA_LANGUAGE_NAMES = {"sgn": _("Polish Sign Language"), "zh": _("Chinese")}
+
+
+def spoken_language_name(code: str) -> str:
+    """The name of a spoken language (an ISO 639 code such as ``uk``) in the reader's language, with a
+    capital first letter ("Ukraiński", "Українська"; Django's catalogues differ in case), else the code.
+    One function for the directory, the registers and the requests, so a language reads the same in all."""
+    code = code.strip().lower()
+    if code in EXTRA_LANGUAGE_NAMES:
+        name = str(EXTRA_LANGUAGE_NAMES[code])
+    else:
+        try:
+            name = str(translation.get_language_info(code)["name_translated"])
+        except (KeyError, AttributeError):
+            return code
+    return name[:1].upper() + name[1:]
 
 
 def in_private_section() -> Exists:

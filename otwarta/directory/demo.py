@@ -186,6 +186,30 @@ class DirectoryDemo:
         self.load_terms()
         for spec in self.data["organisations"]:
             self.load_organisation(spec)
+        for article_slug, service_slugs in (self.data.get("article_cards") or {}).items():
+            for service_slug in service_slugs:
+                self.link_from_article(article_slug, service_slug)
+
+    def link_from_article(self, article_slug: str, service_slug: str) -> None:
+        """Append a "Service from the directory" block to the Polish article and its translations (once)."""
+        from otwarta.portal.models import ArticlePage
+        from otwarta.portal.services import publish
+
+        service = Service.objects.filter(slug=service_slug, locale_id=source_locale_id()).first()
+        source = ArticlePage.objects.filter(slug=article_slug, locale_id=source_locale_id()).first()
+        if service is None:
+            raise ValueError(f"article_cards: no service {service_slug!r}")
+        if source is None:  # a content set without that article (the test portal)
+            return
+        pages = [source, *[p.specific for p in source.get_translations().order_by("locale__language_code")]]
+        for page in pages:
+            blocks = [dict(block) for block in page.body.raw_data]
+            if any(b["type"] == "service" and b["value"].get("service") == service.pk for b in blocks):
+                continue
+            page.body = [*blocks, {"type": "service", "value": {"service": service.pk, "note": ""}}]  # type: ignore[assignment]
+            page.save()
+            publish(page)
+            self.report.updated.append(f"article {article_slug} [{page.locale}]: service {service_slug}")
 
     def load_terms(self) -> None:
         spec = self.data["taxonomy"]

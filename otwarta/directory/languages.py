@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language_info
-
-
-def language_name(code: str) -> str:
-    """The name of ``code`` (an ISO 639 code such as ``uk``) in the active language, or the code itself
-    when Django does not know the language."""
-    try:
-        return str(get_language_info(code.strip().lower())["name_translated"])
-    except (KeyError, AttributeError):
-        return code
+from otwarta.core.languages import spoken_language_name as language_name
 
 
 def sorted_languages(codes: set[str] | list[str]) -> list[tuple[str, str]]:

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from otwarta.core.languages import spoken_language_name as language_name
 
 from .models import Hotline, Person, RegisterKind, Specialisation, WorkMode
 from .rota import Duty
@@ -28,14 +29,6 @@ DESCRIPTIONS: dict[str, StrOrPromise] = {
     RegisterKind.MEDIATOR: _("Intercultural mediators help resolve misunderstandings and conflicts, for "
                              "example at work, between foreign employees and employers."),
 }
-
-
-def language_name(code: str) -> str:
-    """The language's name in the reader's language (Django's list), else the code itself."""
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
 
 
 @dataclass(frozen=True)

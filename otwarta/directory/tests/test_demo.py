@@ -51,6 +51,19 @@ def test_file_meets_the_minimums_without_loading():
     assert len(health) >= 8
 
 
+def test_article_cards_name_existing_articles_and_services():
+    services = {f"{org['key']}-{s['type']}" for org in DATA["organisations"] for s in org["services"]}
+    articles = set()
+    for path in sorted((CONTENT_DIR / "topics").glob("*.yaml")):
+        topic = read_yaml(path)
+        articles.update(article["slug"] for article in topic.get("articles", []))
+    cards = DATA["article_cards"]
+    assert len(cards) >= 5
+    for article_slug, service_slugs in cards.items():
+        assert article_slug in articles, article_slug
+        assert set(service_slugs) <= services, service_slugs
+
+
 @pytest.mark.django_db
 def test_demo_directory_loads_translated_and_idempotent(portal):
     loader = load()
