@@ -15,11 +15,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from otwarta.institutions.models import Institution
-from otwarta.institutions.services import REGIONAL_ADMINS
+from otwarta.institutions.services import REGIONAL_ADMINS, own_institution_ids
 
 REGIONAL_ADMIN_ACTIONS = ("add", "change", "delete", "view")
 INSTITUTION_ACTIONS = ("add", "change", "view")
@@ -32,20 +31,6 @@ def grant_regional_admins(using: str = "default") -> Group:
         codename__in=[f"{action}_officialform" for action in REGIONAL_ADMIN_ACTIONS],
     ))
     return group
-
-
-def own_institution_ids(user: Any) -> set[int] | None:
-    """The institutions whose forms ``user`` works on: None means all of them (regional administrators,
-    superusers), an empty set none."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    if user.is_superuser or user.groups.filter(name=REGIONAL_ADMINS).exists():
-        return None
-    group_ids = list(user.groups.values_list("id", flat=True))
-    if not group_ids:
-        return set()
-    return set(Institution.objects.filter(Q(editors_group_id__in=group_ids) | Q(moderators_group_id__in=group_ids))
-               .values_list("pk", flat=True))
 
 
 class OfficialFormPermissionPolicy(ModelPermissionPolicy):

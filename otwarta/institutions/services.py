@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -192,3 +193,17 @@ def institutions_for_user(user) -> list[Institution]:  # type: ignore[no-untyped
         Institution.objects.filter(editors_group_id__in=group_ids)
         | Institution.objects.filter(moderators_group_id__in=group_ids)
     )
+
+
+def own_institution_ids(user) -> set[int] | None:  # type: ignore[no-untyped-def]
+    """The institutions whose records ``user`` works on (official forms, directory records): None means
+    all of them (regional administrators, superusers), an empty set none."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser or user.groups.filter(name=REGIONAL_ADMINS).exists():
+        return None
+    group_ids = list(user.groups.values_list("id", flat=True))
+    if not group_ids:
+        return set()
+    return set(Institution.objects.filter(Q(editors_group_id__in=group_ids) | Q(moderators_group_id__in=group_ids))
+               .values_list("pk", flat=True))
