@@ -150,14 +150,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiler starts on the planner's cost estimate. The directory's "open now" filter
-    # (nested EXISTS, hashed at run time) is estimated far above jit_above_cost and spent 2.5 s compiling
-    # a query that runs in 30 ms (benchmarks/directory.py). Short web queries never gain from JIT, so it
-    # is off for the portal's connections (set OTWARTA_PG_JIT=1 to keep the server's setting).
-    if not env_bool("OTWARTA_PG_JIT", False):
-        DATABASES["default"].setdefault("OPTIONS", {})
-        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# PostgreSQL's JIT compiler starts on the planner's cost estimate. The directory's "open now" filter (nested
+# EXISTS, hashed at run time) is estimated far above jit_above_cost and spent 2.5 s compiling a query that
+# runs in 30 ms (benchmarks/directory.py). Short web queries never gain from JIT, so it is off for the
+# portal's connections (set OTWARTA_PG_JIT=1 to keep the server's setting).
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("OTWARTA_PG_JIT", False):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------
