@@ -16,12 +16,10 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Model, QuerySet
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from otwarta.institutions.permissions import REGIONAL_ADMIN_ACTIONS, InstitutionRecordPolicy
 from otwarta.institutions.services import REGIONAL_ADMINS, own_institution_ids
 
-REGIONAL_ADMIN_ACTIONS = ("add", "change", "delete", "view")
-INSTITUTION_ACTIONS = ("add", "change", "view")
 # Models an institution maintains (by their ``institution`` field), and models for regional administrators.
 INSTITUTION_MODELS = ("organization", "service", "location")
 REGIONAL_MODELS = ("taxonomy", "taxonomyterm")
@@ -35,44 +33,6 @@ def grant_regional_admins(using: str = "default") -> Group:
                       for model in INSTITUTION_MODELS + REGIONAL_MODELS],
     ))
     return group
-
-
-class InstitutionRecordPolicy(ModelPermissionPolicy):
-    """Model permissions, plus the rights of institution members on their own institution's records."""
-
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if super().user_has_permission(user, action):
-            return True
-        return action in INSTITUTION_ACTIONS and bool(own_institution_ids(user))
-
-    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
-        if not self.user_has_permission(user, action):
-            return False
-        ids = own_institution_ids(user)
-        if ids is None:
-            return super().user_has_permission(user, action)
-        return action in INSTITUTION_ACTIONS and self._institution_id(instance) in ids
-
-    def _institution_id(self, instance: Any) -> int | None:
-        """The record's institution; read from the database when ``instance`` is a bare ``Model(pk=…)``
-        (Wagtail's admin URL finder, e.g. on the translation dashboard, passes such shells)."""
-        institution_id: int | None = instance.institution_id
-        if institution_id is None and instance.pk is not None:
-            institution_id = (self.model._default_manager.filter(pk=instance.pk)
-                              .values_list("institution_id", flat=True).first())
-        return institution_id
-
-    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
-        queryset = self.model._default_manager.all()
-        if not self.user_has_permission(user, action):
-            return queryset.none()
-        ids = own_institution_ids(user)
-        if ids is None:
-            return queryset
-        return queryset.filter(institution_id__in=ids) if action in INSTITUTION_ACTIONS else queryset.none()
 
 
 def policy_for(model: type[Model]) -> InstitutionRecordPolicy:

@@ -34,7 +34,7 @@ class OfficialFormAdminForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .permissions import own_institution_ids
+        from otwarta.institutions.services import own_institution_ids
 
         field = self.fields.get("institution")
         if field is None or self.for_user is None:

@@ -12,16 +12,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import Group, Permission
-from django.db.models import QuerySet
-from wagtail.permission_policies import ModelPermissionPolicy
 
-from otwarta.institutions.services import REGIONAL_ADMINS, own_institution_ids
-
-REGIONAL_ADMIN_ACTIONS = ("add", "change", "delete", "view")
-INSTITUTION_ACTIONS = ("add", "change", "view")
+from otwarta.institutions.permissions import REGIONAL_ADMIN_ACTIONS, InstitutionRecordPolicy
+from otwarta.institutions.services import REGIONAL_ADMINS
 
 
 def grant_regional_admins(using: str = "default") -> Group:
@@ -33,28 +27,5 @@ def grant_regional_admins(using: str = "default") -> Group:
     return group
 
 
-class OfficialFormPermissionPolicy(ModelPermissionPolicy):
+class OfficialFormPermissionPolicy(InstitutionRecordPolicy):
     """Model permissions, plus the rights of institution members on their own institution's forms."""
-
-    def user_has_permission(self, user: Any, action: str) -> bool:
-        if super().user_has_permission(user, action):
-            return True
-        return action in INSTITUTION_ACTIONS and bool(own_institution_ids(user))
-
-    def user_has_any_permission(self, user: Any, actions: Any) -> bool:
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def user_has_permission_for_instance(self, user: Any, action: str, instance: Any) -> bool:
-        if not self.user_has_permission(user, action):
-            return False
-        ids = own_institution_ids(user)
-        return ids is None or (action in INSTITUTION_ACTIONS and instance.institution_id in ids)
-
-    def instances_user_has_permission_for(self, user: Any, action: str) -> QuerySet[Any]:
-        queryset = self.model._default_manager.all()
-        if not self.user_has_permission(user, action):
-            return queryset.none()
-        ids = own_institution_ids(user)
-        if ids is None:
-            return queryset
-        return queryset.filter(institution_id__in=ids) if action in INSTITUTION_ACTIONS else queryset.none()
