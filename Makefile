@@ -7,14 +7,17 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/otwarta
 export OTWARTA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install messages static demo serve test-sqlite test-postgres lint typecheck browser-deps bench clean
+.PHONY: run test install messages static demo serve test-sqlite test-postgres lint typecheck browser-deps pdf-deps bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed pdf-deps
+
+pdf-deps:  ## Debian's Pango and Noto fonts, embedded into the print packs (PDF)
+	bash scripts/install-pdf-deps.sh
 
 messages: install  ## compile the interface translations (.po → .mo), no GNU gettext needed
 	$(PY) manage.py compile_translations

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "otwarta.registers",
     "otwarta.assistance",
     "otwarta.hsds",
+    "otwarta.printing",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -88,6 +88,33 @@ class QuestionsBlock(blocks.StructBlock):
         label = _("Questions and answers")
 
 
+CHILDREN_TEXT_FEATURES = ["bold", "ol", "ul"]
+
+
+def topic_pictograms() -> list[tuple[str, str]]:
+    from .models import TOPIC_ICONS  # the pictograms of topics; models import this module
+
+    return list(TOPIC_ICONS)
+
+
+class ChildrenTextBlock(blocks.StructBlock):
+    """Text written for the children of immigrants: short sentences about an everyday situation, with a
+    pictogram. Shown on the page in a box "For children" and printed in the children's edition of a print
+    pack (``otwarta.printing``); other packs leave it out."""
+
+    heading = blocks.CharBlock(label=_("Heading"), max_length=120)
+    text = blocks.RichTextBlock(
+        label=_("Text for children"), features=CHILDREN_TEXT_FEATURES,
+        help_text=_("Short sentences, everyday words, one idea per sentence."),
+    )
+    pictogram = blocks.ChoiceBlock(label=_("Pictogram"), choices=topic_pictograms, default="family")
+
+    class Meta:
+        template = "portal/blocks/children.html"
+        icon = "group"
+        label = _("For children")
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, template="portal/blocks/text.html")
     steps = StepsBlock()
@@ -98,3 +125,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     questions = QuestionsBlock()
     official_form = OfficialFormBlock()
     service = ServiceCardBlock()
+    children = ChildrenTextBlock()

@@ -1,0 +1,1 @@
+"""Regenerates the PDFs of packs when something they show is published (see services)."""
