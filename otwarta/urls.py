@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("zamow-tlumacza/", include(("otwarta.assistance.urls", "assistance"), namespace="assistance")),
     path("uslugi/", include(("otwarta.directory.urls", "directory"), namespace="directory")),
     path("tlumacze/", include(("otwarta.registers.urls", "registers"), namespace="registers")),
+    path("druki/", include(("otwarta.printing.urls", "printing"), namespace="printing")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -38,5 +38,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     from otwarta.directory.sitemap import entries as directory_entries
 
     entries += directory_entries(request.build_absolute_uri("/").rstrip("/"))
+    from otwarta.printing.views import sitemap_entries as printing_entries
+
+    entries += printing_entries(request.build_absolute_uri("/").rstrip("/"))
     xml = render_to_string("core/sitemap.xml", {"entries": entries})
     return HttpResponse(xml, content_type="application/xml")

@@ -21,6 +21,8 @@ Files
 ``directory.yaml``, ``registers.yaml`` (optional; only the full demo has them)
     the service directory and the registers of interpreters, assistants and mediators; formats in
     ``otwarta.directory.demo`` and ``otwarta.registers.demo``.
+``print.yaml`` (optional; only the full demo has it)
+    print packs (``otwarta.printing``); format in ``DemoLoader.load_print_packs``.
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ class DemoLoader:
             from otwarta.registers.demo import load_registers
 
             load_registers(self, read_yaml(self.content_dir / "registers.yaml"))
+        if (self.content_dir / "print.yaml").exists():
+            self.load_print_packs(read_yaml(self.content_dir / "print.yaml"))
         if with_accounts:
             self.load_accounts()
         return self.report
@@ -264,7 +268,121 @@ class DemoLoader:
             user.groups.add(group)
             self.report.accounts.append((user.username, str(group)))
 
+    def load_print_packs(self, data: dict[str, Any]) -> list[Any]:
+        """Print packs (``otwarta.printing``) from ``print.yaml``; returns the Polish packs. Format::
+
+            institution: umwm                  # the institution that maintains the packs (slug)
+            packs:
+              - slug: pakiet-powitalny         # the same in every language
+                type: welcome                  # PackType value
+                texts:                         # every language: title, subtitle, introduction
+                  pl: {title: …, subtitle: …, introduction: [paragraph, …]}   # plain-text paragraphs
+                items:                         # in order; one key each
+                  - page: numer-alarmowy-112                                  # article slug
+                  - {section: kryzys-i-przemoc, heading: "Telefony wsparcia (bezpłatne)"}
+                  - service: punkt-integracyjny-krakow-tlumaczenia            # directory service slug
+                  - institution: muw                                          # institution slug
+                  - register: interpreter                                     # RegisterKind value
+
+        The Polish pack holds the items; its translations are real wagtail-localize translations (as
+        ``otwarta.directory.demo.localize`` makes them). Idempotent: an existing pack is left as it is
+        unless ``update``. Then the PDFs are requested (``otwarta.printing.services.request_generation``,
+        when that exists); with the immediate task backend they are rendered during the load."""
+        from otwarta.directory.demo import KEEP, localize
+        from otwarta.printing.models import PrintPack
+
+        source_locale = Locale.objects.get(language_code=SOURCE)
+        owner = Institution.objects.get(slug=data["institution"])
+        packs = []
+        for spec in data["packs"]:
+            texts = {lang: self._pack_texts(spec, lang) for lang in spec["texts"]}
+            pack = PrintPack.objects.filter(slug=spec["slug"], locale=source_locale).first()
+            created = pack is None
+            if created or self.update:
+                pack = pack or PrintPack(slug=spec["slug"], locale=source_locale)
+                pack.institution, pack.pack_type = owner, spec["type"]
+                pack.listed = bool(spec.get("listed", True))
+                for name, value in texts[SOURCE].items():
+                    setattr(pack, name, value)
+                pack.items = self._pack_items(spec)  # type: ignore[assignment]
+                pack.save()
+                (self.report.created if created else self.report.updated).append(f"print pack {spec['slug']}")
+            assert pack is not None
+            todo: dict[Locale, dict[str, dict[str, str]]] = {}
+            for lang, fields in texts.items():
+                if lang == SOURCE or lang not in self.languages:
+                    continue
+                locale = Locale.objects.get(language_code=lang)
+                if PrintPack.objects.filter(translation_key=pack.translation_key, locale=locale).exists() \
+                        and not self.update:
+                    continue
+                mapping: dict[str, dict[str, str]] = {}
+                for name in ("title", "subtitle"):
+                    mapping[name] = {**KEEP, texts[SOURCE][name]: fields[name]}
+                mapping["introduction"] = {**KEEP, **dict(zip(self._paragraphs(spec, SOURCE),
+                                                             self._paragraphs(spec, lang), strict=True))}
+                todo[locale] = mapping
+            if todo:
+                localize(pack, todo)
+                self.report.created.extend(f"print pack {spec['slug']} [{locale.language_code}]" for locale in todo)
+            packs.append(pack)
+        try:
+            from otwarta.printing import services as printing_services
+        except ImportError:
+            printing_services = None  # type: ignore[assignment]
+        request_generation = getattr(printing_services, "request_generation", None)
+        if request_generation is not None:
+            for pack in packs:  # rendered when the load's transaction commits (immediate backend: then)
+                request_generation(pack)
+                self.report.updated.append(f"print pack {pack.slug}: PDFs requested")
+        return packs
+
     # --- helpers --------------------------------------------------------------------------------
+    @staticmethod
+    def _paragraphs(spec: dict[str, Any], lang: str) -> list[str]:
+        paragraphs = spec["texts"][lang].get("introduction") or []
+        return [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+
+    def _pack_texts(self, spec: dict[str, Any], lang: str) -> dict[str, str]:
+        from django.utils.html import escape
+
+        text = spec["texts"][lang]
+        return {"title": text["title"], "subtitle": text.get("subtitle", ""),
+                "introduction": "".join(f"<p>{escape(p)}</p>" for p in self._paragraphs(spec, lang))}
+
+    def _pack_items(self, spec: dict[str, Any]) -> list[Any]:
+        """The pack's items, their references resolved (Polish pages and services)."""
+        from otwarta.directory.models import Service, source_locale_id
+        from otwarta.printing.models import ItemKind, PackItem
+        from otwarta.registers.models import Register
+
+        def article(slug: str) -> ArticlePage:
+            page = ArticlePage.objects.filter(slug=slug, locale_id=source_locale_id()).first()
+            if page is None:
+                raise ValueError(f"print.yaml, pack {spec['slug']}: no article {slug!r}")
+            return page
+
+        items = []
+        for order, ref in enumerate(spec["items"]):
+            if "page" in ref:
+                item = PackItem(kind=ItemKind.PAGE, page=article(ref["page"]))
+            elif "section" in ref:
+                item = PackItem(kind=ItemKind.SECTION, page=article(ref["section"]), section_heading=ref["heading"])
+            elif "service" in ref:
+                service = Service.objects.filter(slug=ref["service"], locale_id=source_locale_id()).first()
+                if service is None:
+                    raise ValueError(f"print.yaml, pack {spec['slug']}: no service {ref['service']!r}")
+                item = PackItem(kind=ItemKind.SERVICE, service=service)
+            elif "institution" in ref:
+                item = PackItem(kind=ItemKind.INSTITUTION, institution=Institution.objects.get(slug=ref["institution"]))
+            elif "register" in ref:
+                item = PackItem(kind=ItemKind.REGISTER, register=Register.objects.get(kind=ref["register"]))
+            else:
+                raise ValueError(f"print.yaml, pack {spec['slug']}: unknown item {ref!r}")
+            item.sort_order = order
+            items.append(item)
+        return items
+
     def _locale(self, code: str) -> Locale:
         return self.locales[code]
 

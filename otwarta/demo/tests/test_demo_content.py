@@ -74,7 +74,7 @@ def test_references_and_vocabulary_exist():
 def test_article_blocks_are_valid(article):
     block_types = set(ArticleBodyBlock.base_blocks)
     assert block_types == {"text", "steps", "documents", "contact", "link", "warning", "questions", "official_form",
-                           "service"}
+                           "service", "children"}
     institution_slugs = {row["slug"] for row in INSTITUTIONS}
     for lang, text in article["translations"].items():
         assert len(text["summary"]) <= 400, (article["slug"], lang)

@@ -1,0 +1,76 @@
+"""Imposing A5 pages as a saddle-stitched booklet on A4 landscape sheets, for print shops.
+
+The pages are padded with blank pages to a multiple of 4 (inserted before the last page, so that the back
+cover stays at the back); each sheet carries four pages, two on each side (for ``n`` pages after padding,
+sheet 1 front: ``[n, 1]``, back: ``[2, n-1]``; sheet 2 front: ``[n-2, 3]``, back: ``[4, n-3]``; ...). Print duplex, flipping on the short edge, stack the sheets in order, fold them in the
+middle and staple on the fold. A right-to-left booklet opens the other way: each side is mirrored (front
+``[1, n]``, back ``[n-1, 2]``).
+
+The imposed file keeps the text (it can still be searched and extracted) but not the tag structure of the
+A5 pages: it is a file for printing, and the A4 PDF is the accessible one.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+
+
+def booklet_order(page_count: int, right_to_left: bool = False) -> list[tuple[int | None, int | None]]:
+    """The (left, right) page numbers (1-based; None for a blank page) of every sheet side in printing
+    order: sheet 1 front, sheet 1 back, sheet 2 front, ..."""
+    total = padded_page_count(page_count)
+
+    def page(position: int) -> int | None:
+        """The page at a position of the booklet: blank pages go before the last page (the back cover)."""
+        if position == total and page_count > 1:
+            return page_count
+        return position if position < page_count or (position == page_count and page_count == 1) else None
+
+    sides: list[tuple[int | None, int | None]] = []
+    for sheet in range(total // 4):
+        outer_low, outer_high = 1 + 2 * sheet, total - 2 * sheet
+        front = (page(outer_high), page(outer_low))
+        back = (page(outer_low + 1), page(outer_high - 1))
+        if right_to_left:
+            front, back = (front[1], front[0]), (back[1], back[0])
+        sides.extend([front, back])
+    return sides
+
+
+def padded_page_count(page_count: int) -> int:
+    """The number of pages of the booklet (a multiple of 4, blank pages included)."""
+    return max(4, -(-page_count // 4) * 4)
+
+
+def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
+    """``pdf`` (A5 pages) imposed two pages to a sheet side, sheets twice as wide as a page (A4 landscape
+    for A5 pages), in saddle-stitch order."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = list(reader.pages)
+    if not pages:
+        raise ValueError("the PDF has no pages to impose")
+    width = float(pages[0].mediabox.width)
+    height = float(pages[0].mediabox.height)
+    writer = PdfWriter()
+    for left, right in booklet_order(len(pages), right_to_left):
+        sheet = PageObject.create_blank_page(width=2 * width, height=height)
+        for number, offset in ((left, 0.0), (right, width)):
+            if number is None:
+                continue
+            page = pages[number - 1]
+            box = page.mediabox
+            move = Transformation().translate(tx=offset - float(box.left), ty=-float(box.bottom))
+            sheet.merge_transformed_page(page, move)
+        writer.add_page(sheet)
+    if reader.metadata:
+        writer.add_metadata({key: value for key, value in reader.metadata.items() if isinstance(value, str)})
+    root = reader.trailer["/Root"]
+    if "/Lang" in root:
+        from pypdf.generic import NameObject, TextStringObject
+
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,0 +1,171 @@
+"""The public print section (/<lang>/druki/) and the PDFs it serves (/<lang>/druki/<slug>/<format>.pdf)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.template.defaultfilters import filesizeformat
+from django.test import Client
+from django.utils import translation
+from django.utils.http import http_date
+
+from otwarta.printing import services
+from otwarta.printing.models import FileStatus, PackFile, PackType
+
+from .test_services import Pipeline, article, make_pack, media, pipeline, translate_pack  # noqa: F401
+
+
+@pytest.fixture
+def packs(portal: Any, pipeline: Pipeline) -> dict[str, Any]:
+    """A welcome pack translated into Ukrainian, with a page that exists in Polish only (fallback);
+    a topic brochure with PDFs in Polish only; an unlisted pack; a pack with no file yet."""
+    welcome = make_pack("welcome-pack", title="Witamy w Małopolsce", pages=(article(), article(slug="pesel")))
+    translate_pack(welcome, "uk", "Ласкаво просимо до Малопольщі")
+    topic = make_pack("work", pack_type=PackType.TOPIC, title="Praca w Polsce")
+    hidden = make_pack("hidden", title="Pakiet wewnętrzny", listed=False)
+    waiting = make_pack("children", pack_type=PackType.CHILDREN, title="Dla dzieci")
+    for code in ("pl", "uk"):
+        for fmt in ("a4", "a5-booklet"):
+            services.generate(welcome, code, fmt)
+        services.generate(hidden, code, "a4")
+    services.generate(topic, "pl", "a4")
+    PackFile.objects.create(pack=waiting, language="uk", format="a4", status=FileStatus.QUEUED)
+    return {"welcome": welcome, "topic": topic, "hidden": hidden, "waiting": waiting}
+
+
+def soup(client: Client, url: str) -> BeautifulSoup:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert "style=" not in response.content.decode() and "<script>" not in response.content.decode()
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_listing_in_polish(client: Client, packs: dict[str, Any]) -> None:
+    page = soup(client, "/pl/druki/")
+    main = page.select_one("main")
+    assert main is not None
+    headings = [h.get_text(strip=True) for h in main.select("h2")]
+    assert len(headings) == 3  # welcome, topic, children: the unlisted pack is not shown
+    titles = [h.get_text(strip=True) for h in main.select("h3")]
+    assert titles == ["Witamy w Małopolsce", "Praca w Polsce", "Dla dzieci"]  # welcome packs first
+    assert "Pakiet wewnętrzny" not in main.get_text()
+    assert not main.select("[lang]")  # everything is in Polish: no language changes to mark
+    welcome = main.select("ul.list > li")[0]
+    links = {a["href"]: a for a in welcome.select("a")}
+    assert set(links) == {"/pl/druki/welcome-pack/a4.pdf", "/pl/druki/welcome-pack/a5-booklet.pdf"}
+    assert links["/pl/druki/welcome-pack/a4.pdf"]["type"] == "application/pdf"
+    packfile = PackFile.objects.get(pack=packs["welcome"], language="pl", format="a4")
+    with translation.override("pl"):
+        size = " ".join(str(filesizeformat(packfile.size_bytes)).split())
+    text = " ".join(welcome.get_text(" ").split())
+    assert f"(PDF, {size}, 4 pages)" in text and "1 marca 2026" in text
+    assert not welcome.select(".notice")  # the Polish PDF has no part in another language
+    # the topic brochure has no booklet yet; the children's edition nothing at all
+    topic, waiting = main.select("ul.list > li")[1:]
+    assert [a["href"] for a in topic.select("a")] == ["/pl/druki/work/a4.pdf"]
+    assert not waiting.select("a")
+    assert len(waiting.select(".downloads li")) == 2
+
+
+def test_listing_in_ukrainian_with_fallbacks(client: Client, packs: dict[str, Any]) -> None:
+    main = soup(client, "/uk/druki/").select_one("main")
+    assert main is not None
+    welcome, topic, waiting = main.select("ul.list > li")
+    assert welcome.select_one("h3").get_text(strip=True) == "Ласкаво просимо до Малопольщі"
+    assert not welcome.select_one("h3").has_attr("lang")
+    # an untranslated pack: its Polish title, marked as Polish
+    assert topic.select_one("h3").get_text(strip=True) == "Praca w Polsce"
+    assert topic.select_one("h3")["lang"] == "pl"
+    assert not topic.select("a")  # no Ukrainian PDF of it yet
+    # the note names the part printed in another language, in that language, and the language
+    note = welcome.select_one(".notice")
+    assert note is not None
+    part = note.select_one("li span[lang]")
+    assert part["lang"] == "pl" and part.get_text() == article(slug="pesel").title
+    with translation.override("uk"):
+        from otwarta.core.languages import spoken_language_name
+
+        assert spoken_language_name("pl") in note.get_text()
+    assert {a["href"] for a in welcome.select("a")} == {"/uk/druki/welcome-pack/a4.pdf",
+                                                        "/uk/druki/welcome-pack/a5-booklet.pdf"}
+    assert [a["href"] for a in waiting.select("a")] == []
+    assert "березня 2026" in welcome.get_text()  # the date in Ukrainian
+
+
+def test_listing_when_there_is_nothing(client: Client, portal: Any) -> None:
+    main = soup(client, "/en/druki/").select_one("main")
+    assert main is not None and not main.select("h2") and main.select_one("h1")
+
+
+def test_download_headers_and_conditional_requests(client: Client, packs: dict[str, Any], media: Any) -> None:
+    packfile = PackFile.objects.get(pack=packs["welcome"], language="uk", format="a4")
+    response = client.get("/uk/druki/welcome-pack/a4.pdf")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body == (media / packfile.file.name).read_bytes() and body.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="welcome-pack-uk-a4.pdf"'
+    assert response["ETag"] == f'"{packfile.content_hash}"'
+    assert response["Last-Modified"] == http_date(packfile.generated_at.timestamp())
+    assert set(re.split(r",\s*", response["Cache-Control"])) == {"public", "max-age=3600"}
+    assert response["Content-Length"] == str(packfile.size_bytes)
+
+    not_modified = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_NONE_MATCH=f'"{packfile.content_hash}"')
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert not_modified["ETag"] == f'"{packfile.content_hash}"'
+    assert "max-age=3600" in not_modified["Cache-Control"]
+    since = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert since.status_code == 304
+    other = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200
+
+    head = client.head("/pl/druki/welcome-pack/a5-booklet.pdf")
+    assert head.status_code == 200 and head["Content-Disposition"].endswith('"welcome-pack-pl-a5-booklet.pdf"')
+    assert client.post("/pl/druki/welcome-pack/a4.pdf").status_code == 405
+
+    # an unlisted pack is not in the list, but its PDF is served
+    assert client.get("/pl/druki/hidden/a4.pdf").status_code == 200
+
+    # A new generation changes the ETag: the old one no longer gives a 304.
+    pack = packs["welcome"]
+    pack.title = "Witamy"
+    pack.save()
+    services.generate(pack, "uk", "a4")
+    changed = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_NONE_MATCH=f'"{packfile.content_hash}"')
+    assert changed.status_code == 200 and changed["ETag"] != f'"{packfile.content_hash}"'
+
+
+def test_download_404s(client: Client, packs: dict[str, Any], media: Any) -> None:
+    assert client.get("/uk/druki/nope/a4.pdf").status_code == 404  # unknown pack
+    assert client.get("/uk/druki/welcome-pack/a3.pdf").status_code == 404  # unknown format
+    assert client.get("/de/druki/welcome-pack/a4.pdf").status_code == 404  # language not served
+    assert client.get("/ka/druki/welcome-pack/a4.pdf").status_code == 404  # no Georgian file yet
+    assert client.get("/uk/druki/work/a4.pdf").status_code == 404  # Polish only
+    assert client.get("/uk/druki/children/a4.pdf").status_code == 404  # queued, never generated
+    packfile = PackFile.objects.get(pack=packs["topic"], language="pl", format="a4")
+    (media / packfile.file.name).unlink()  # the file went missing from the storage
+    assert client.get("/pl/druki/work/a4.pdf").status_code == 404
+
+
+def test_failed_generation_still_serves_the_last_good_pdf(client: Client, packs: dict[str, Any],
+                                                         pipeline: Pipeline) -> None:
+    pack = packs["welcome"]
+    before = client.get("/uk/druki/welcome-pack/a4.pdf")
+    pack.title = "Zmieniony"
+    pack.save()
+    pipeline.fail = "fonts missing"
+    assert services.generate(pack, "uk", "a4").status == FileStatus.FAILED
+    after = client.get("/uk/druki/welcome-pack/a4.pdf")
+    assert after.status_code == 200 and after["ETag"] == before["ETag"]
+    main = soup(client, "/uk/druki/").select_one("main")
+    assert main is not None and "/uk/druki/welcome-pack/a4.pdf" in str(main)
+
+
+def test_home_page_and_sitemap_link_the_print_section(client: Client, packs: dict[str, Any]) -> None:
+    home = soup(client, "/uk/")
+    assert home.select_one('main a[href="/uk/druki/"]') is not None
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/uk/druki/</loc>" in sitemap and "http://testserver/pl/druki/</loc>" in sitemap
