@@ -27,9 +27,10 @@ static: install
 
 demo: install messages
 	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py load_demo
+	OTWARTA_TASKS_BACKEND=immediate $(PY) manage.py load_demo
 
 run: export DJANGO_DEBUG ?= 0
+run: export OTWARTA_TASKS_BACKEND ?= thread
 run: demo static  ## install, migrate SQLite, load the demo content and serve on http://localhost:$(PORT)
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C to stop)"
 	$(VENV)/bin/gunicorn otwarta.wsgi:application --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 \

@@ -154,7 +154,7 @@ def baseline_document(fmt: str) -> Any:
     from otwarta.printing.document import PrintDocument, Section
 
     return PrintDocument(
-        pack_key="benchmark-baseline", slug="benchmark-baseline", pack_type="topic", language="pl",
+        pack_key="00000000-0000-4000-8000-000000000000", slug="benchmark-baseline", pack_type="topic", language="pl",
         direction="ltr", format=fmt, title="Punkt odniesienia", subtitle="", introduction_html="",
         valid_as_of=dt.date(2026, 1, 1),
         sections=(Section(kind="page", title="Krótka sekcja", html="<p>Jedno krótkie zdanie po polsku.</p>",

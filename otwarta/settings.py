@@ -174,13 +174,15 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Background tasks (django-tasks; Wagtail uses the same framework) -----------------------------
-# "immediate" runs a task in-process when it is enqueued (demo, tests); "database" queues it for the
-# ``manage.py db_worker`` command (production, several hosts).
+# "immediate" runs a task in-process when it is enqueued (tests, load_demo); "thread" runs it in a background
+# thread of the web process after the transaction commits (``make run``: no worker to start, no request waits;
+# otwarta/core/task_backends.py); "database" queues it for ``manage.py db_worker`` (production, several hosts).
 TASKS_BACKEND = os.environ.get("OTWARTA_TASKS_BACKEND", "database" if PRODUCTION else "immediate")
 TASKS = {
     "default": {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "thread": "otwarta.core.task_backends.ThreadBackend",
             "database": "django_tasks_db.DatabaseBackend",
         }[TASKS_BACKEND]
     }

@@ -565,7 +565,7 @@ def _page_section(item: PackItem, run: _Run) -> Section | None:
         html = "\n".join(filter(None, [intro, body, _topic_list(shown, run) if index is None else ""]))
     language = shown.locale.language_code
     if language != run.language:
-        pass  # MUT
+        run.fallback(title, language)
     return Section(kind=item.kind, title=title, html=html, language=language, live_url=page_url(shown),
                    item_id=item.pk)
 

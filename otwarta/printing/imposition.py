@@ -16,6 +16,8 @@ import io
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
+A4_LANDSCAPE = (841.89, 595.28)  # points (297 × 210 mm); two A5 pages (148 × 210 mm) leave 1 mm at each side
+
 
 def booklet_order(page_count: int, right_to_left: bool = False) -> list[tuple[int | None, int | None]]:
     """The (left, right) page numbers (1-based; None for a blank page) of every sheet side in printing
@@ -44,24 +46,27 @@ def padded_page_count(page_count: int) -> int:
     return max(4, -(-page_count // 4) * 4)
 
 
-def impose_booklet(pdf: bytes, right_to_left: bool = False) -> bytes:
-    """``pdf`` (A5 pages) imposed two pages to a sheet side, sheets twice as wide as a page (A4 landscape
-    for A5 pages), in saddle-stitch order."""
+def impose_booklet(pdf: bytes, right_to_left: bool = False,
+                   sheet_size: tuple[float, float] = A4_LANDSCAPE) -> bytes:
+    """``pdf`` (A5 pages) imposed two pages to a side of a ``sheet_size`` sheet (A4 landscape; larger when
+    two pages do not fit), in saddle-stitch order, the pages meeting at the middle of the sheet (the fold)."""
     reader = PdfReader(io.BytesIO(pdf))
     pages = list(reader.pages)
     if not pages:
         raise ValueError("the PDF has no pages to impose")
     width = float(pages[0].mediabox.width)
     height = float(pages[0].mediabox.height)
+    sheet_width, sheet_height = max(sheet_size[0], 2 * width), max(sheet_size[1], height)
+    fold, bottom = sheet_width / 2, (sheet_height - height) / 2
     writer = PdfWriter()
     for left, right in booklet_order(len(pages), right_to_left):
-        sheet = PageObject.create_blank_page(width=2 * width, height=height)
-        for number, offset in ((left, 0.0), (right, width)):
+        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        for number, offset in ((left, fold - width), (right, fold)):
             if number is None:
                 continue
             page = pages[number - 1]
             box = page.mediabox
-            move = Transformation().translate(tx=offset - float(box.left), ty=-float(box.bottom))
+            move = Transformation().translate(tx=offset - float(box.left), ty=bottom - float(box.bottom))
             sheet.merge_transformed_page(page, move)
         writer.add_page(sheet)
     if reader.metadata:

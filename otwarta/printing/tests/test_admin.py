@@ -324,3 +324,10 @@ def test_generate_again_enqueues_every_file_and_is_logged(packs, settings, djang
     assert entry.object_id == str(packs.urzad.pk) and entry.user.username == "urzad-editor"
     history = client_for("urzad-editor").get(url("history", packs.urzad)).content.decode()
     assert "Generate the PDFs again" in history or "PDFs queued to be generated again" in history
+
+
+def test_translate_is_for_those_who_maintain_the_pack(packs):
+    address = f"/admin/localize/submit/snippet/printing/printpack/{packs.urzad.pk}/"
+    assert refused(client_for("fundacja-editor").get(address))  # editors hold wagtail-localize's permission
+    assert client_for("urzad-editor").get(address).status_code == 200
+    assert client_for("region").get(address).status_code == 200

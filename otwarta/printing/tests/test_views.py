@@ -36,6 +36,12 @@ def packs(portal: Any, pipeline: Pipeline) -> dict[str, Any]:
     return {"welcome": welcome, "topic": topic, "hidden": hidden, "waiting": waiting}
 
 
+def retitle(pack: Any, language: str, title: str) -> None:
+    translated = pack.in_language(language)
+    translated.title = title
+    translated.save()
+
+
 def soup(client: Client, url: str) -> BeautifulSoup:
     response = client.get(url)
     assert response.status_code == 200, url
@@ -131,8 +137,7 @@ def test_download_headers_and_conditional_requests(client: Client, packs: dict[s
 
     # A new generation changes the ETag: the old one no longer gives a 304.
     pack = packs["welcome"]
-    pack.title = "Witamy"
-    pack.save()
+    retitle(pack, "uk", "Вітаємо")
     services.generate(pack, "uk", "a4")
     changed = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_NONE_MATCH=f'"{packfile.content_hash}"')
     assert changed.status_code == 200 and changed["ETag"] != f'"{packfile.content_hash}"'
@@ -154,8 +159,7 @@ def test_failed_generation_still_serves_the_last_good_pdf(client: Client, packs:
                                                          pipeline: Pipeline) -> None:
     pack = packs["welcome"]
     before = client.get("/uk/druki/welcome-pack/a4.pdf")
-    pack.title = "Zmieniony"
-    pack.save()
+    retitle(pack, "uk", "Вітаємо")
     pipeline.fail = "fonts missing"
     assert services.generate(pack, "uk", "a4").status == FileStatus.FAILED
     after = client.get("/uk/druki/welcome-pack/a4.pdf")
@@ -169,3 +173,43 @@ def test_home_page_and_sitemap_link_the_print_section(client: Client, packs: dic
     assert home.select_one('main a[href="/uk/druki/"]') is not None
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/uk/druki/</loc>" in sitemap and "http://testserver/pl/druki/</loc>" in sitemap
+
+
+def test_real_pipeline_end_to_end(client: Client, portal: Any, media: Any,
+                                  django_capture_on_commit_callbacks: Any) -> None:
+    """No stand-ins: publishing a page of a pack queues its PDFs (immediate task backend), the real
+    assembling and WeasyPrint rendering make them, the print section lists them and serves a real PDF."""
+    import io
+
+    from pypdf import PdfReader
+
+    from otwarta.portal.services import publish
+
+    pack = make_pack("welcome-pack", title="Witamy w Małopolsce", pages=(article(), article(slug="pesel")))
+    translate_pack(pack, "uk", "Ласкаво просимо до Малопольщі")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(article())
+    rows = {(f.language, f.format): f for f in PackFile.objects.filter(pack=pack)}
+    assert len(rows) == 12
+    failed = {key: f.error for key, f in rows.items() if f.status != FileStatus.READY}
+    assert not failed, failed
+    uk_a4, uk_a5 = rows[("uk", "a4")], rows[("uk", "a5-booklet")]
+    assert uk_a4.page_count >= 2 and uk_a5.page_count % 4 == 0 and uk_a4.duration_ms > 0
+    assert any(f["language"] == "pl" for f in uk_a4.fallbacks)  # the PESEL page is in Polish only
+
+    main = soup(client, "/uk/druki/").select_one("main")
+    assert main is not None and "Ласкаво просимо до Малопольщі" in main.get_text()
+    assert main.select_one(".notice") is not None
+    response = client.get("/uk/druki/welcome-pack/a4.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="welcome-pack-uk-a4.pdf"'
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(reader.pages) == uk_a4.page_count
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert "Ласкаво просимо" in text
+
+    # Publishing again without changes renders nothing: the files and hashes stay.
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(article())
+    again = {(f.language, f.format): (f.file.name, f.generated_at) for f in PackFile.objects.filter(pack=pack)}
+    assert again == {key: (f.file.name, f.generated_at) for key, f in rows.items()}
