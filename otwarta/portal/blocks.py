@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -91,7 +93,7 @@ class QuestionsBlock(blocks.StructBlock):
 CHILDREN_TEXT_FEATURES = ["bold", "ol", "ul"]
 
 
-def topic_pictograms() -> list[tuple[str, str]]:
+def topic_pictograms() -> list[tuple[str, Any]]:
     from .models import TOPIC_ICONS  # the pictograms of topics; models import this module
 
     return list(TOPIC_ICONS)

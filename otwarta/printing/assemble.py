@@ -644,8 +644,13 @@ def build_document(pack: PrintPack, language: str, fmt: str) -> PrintDocument:
             language=language, direction=direction(language), format=fmt, title=texts.title,
             subtitle=texts.subtitle, introduction_html=print_rich_text(texts.introduction),
             valid_as_of=_valid_as_of(run), sections=tuple(sections), fallbacks=tuple(run.fallbacks),
-            problems=tuple(run.problems),
+            problems=tuple(run.problems), cover_image=_cover_key(source),
         )
+
+
+def _cover_key(pack: PrintPack) -> str:
+    image = pack.cover_image
+    return f"{image.pk}:{image.file_hash or image.file.name}" if image is not None else ""
 
 
 def pack_problems(pack: PrintPack) -> list[Problem]:

@@ -58,6 +58,7 @@ class PrintDocument:
     valid_as_of: dt.date
     sections: tuple[Section, ...]
     fallbacks: tuple[Fallback, ...] = ()
+    cover_image: str = ""  # "<image id>:<file hash>" of the cover, so that a new cover changes the hash
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
     def content_hash(self) -> str:

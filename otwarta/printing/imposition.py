@@ -2,8 +2,9 @@
 
 The pages are padded with blank pages to a multiple of 4 (inserted before the last page, so that the back
 cover stays at the back); each sheet carries four pages, two on each side (for ``n`` pages after padding,
-sheet 1 front: ``[n, 1]``, back: ``[2, n-1]``; sheet 2 front: ``[n-2, 3]``, back: ``[4, n-3]``; ...). Print duplex, flipping on the short edge, stack the sheets in order, fold them in the
-middle and staple on the fold. A right-to-left booklet opens the other way: each side is mirrored (front
+sheet 1 front: ``[n, 1]``, back: ``[2, n-1]``; sheet 2 front: ``[n-2, 3]``, back: ``[4, n-3]``; ...).
+Print duplex, flipping on the short edge, stack the sheets in order, fold them in the middle and staple
+on the fold. A right-to-left booklet opens the other way: each side is mirrored (front
 ``[1, n]``, back ``[n-1, 2]``).
 
 The imposed file keeps the text (it can still be searched and extracted) but not the tag structure of the
@@ -15,6 +16,7 @@ from __future__ import annotations
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import NameObject, TextStringObject
 
 A4_LANDSCAPE = (841.89, 595.28)  # points (297 × 210 mm); two A5 pages (148 × 210 mm) leave 1 mm at each side
 
@@ -71,11 +73,9 @@ def impose_booklet(pdf: bytes, right_to_left: bool = False,
         writer.add_page(sheet)
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items() if isinstance(value, str)})
-    root = reader.trailer["/Root"]
-    if "/Lang" in root:
-        from pypdf.generic import NameObject, TextStringObject
-
-        writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+    language = reader.root_object.get("/Lang")
+    if language is not None:  # the document language stays set (for search and text-to-speech)
+        writer.root_object[NameObject("/Lang")] = TextStringObject(str(language))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -148,8 +148,11 @@ class PackItem(Orderable):
         return f"{self.get_kind_display()}: {self.reference_label}"
 
     def target(self) -> Any:
-        return {ItemKind.PAGE: self.page, ItemKind.SECTION: self.page, ItemKind.SERVICE: self.service,
-                ItemKind.INSTITUTION: self.institution, ItemKind.REGISTER: self.register}.get(self.kind)
+        targets: dict[str, Any] = {
+            ItemKind.PAGE: self.page, ItemKind.SECTION: self.page, ItemKind.SERVICE: self.service,
+            ItemKind.INSTITUTION: self.institution, ItemKind.REGISTER: self.register,
+        }
+        return targets.get(self.kind)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         target = self.target()

@@ -40,12 +40,13 @@ def file_name(pack: PrintPack, language: str, fmt: str, content_hash: str) -> st
 
 
 def file_exists(packfile: PackFile) -> bool:
-    if not packfile.file:
+    name = packfile.file.name if packfile.file else ""
+    if not name:
         return False
     try:
-        return bool(packfile.file.storage.exists(packfile.file.name))
+        return bool(packfile.file.storage.exists(name))
     except Exception:  # a storage that cannot be reached: treat as missing, generate again
-        logger.exception("Could not check the file %s", packfile.file.name)
+        logger.exception("Could not check the file %s", name)
         return False
 
 
@@ -84,7 +85,7 @@ def generate(pack: PrintPack, language: str, fmt: str, force: bool = False) -> P
         if not rendered.data:
             raise ValueError("the renderer returned an empty PDF")
         new_name = storage.save(file_name(source, language, fmt, content_hash), ContentFile(rendered.data))
-        previous = packfile.file.name if packfile.file else ""
+        previous = (packfile.file.name or "") if packfile.file else ""
         packfile.file.name = new_name
         packfile.content_hash = content_hash
         packfile.size_bytes = len(rendered.data)

@@ -90,9 +90,10 @@ def hotline_changed(sender: type, instance: Hotline, raw: bool = False, **kwargs
 @receiver(post_delete, sender=PackFile)
 def pack_file_deleted(sender: type, instance: PackFile, **kwargs: Any) -> None:
     """Remove the PDF from the storage once the deletion is committed."""
-    if not instance.file:
+    name = instance.file.name if instance.file else ""
+    if not name:
         return
-    storage, name = instance.file.storage, instance.file.name
+    storage = instance.file.storage
 
     def delete() -> None:
         try:

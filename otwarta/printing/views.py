@@ -132,7 +132,8 @@ def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponseBase:
     if packfile is None or not packfile.available or not packfile.content_hash:
         raise _not_found()
     etag = f'"{packfile.content_hash}"'
-    last_modified = int(packfile.generated_at.timestamp()) if packfile.generated_at else None  # (whole seconds, as in HTTP)
+    # whole seconds, as HTTP dates are (else If-Modified-Since would never match)
+    last_modified = int(packfile.generated_at.timestamp()) if packfile.generated_at else None
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _with_cache_headers(not_modified, etag, packfile)

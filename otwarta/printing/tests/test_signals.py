@@ -15,7 +15,11 @@ from otwarta.portal.services import publish, translate_page
 from otwarta.printing import signals
 from otwarta.printing.models import FileStatus, ItemKind, PackFile, PackItem, PackType
 
-from .test_services import LANGUAGES, Pipeline, article, enqueued, make_pack, media, pipeline  # noqa: F401
+from . import test_services as shared
+from .test_services import LANGUAGES, Pipeline, article, make_pack
+
+# the fixtures of test_services
+enqueued, media, pipeline = shared.enqueued, shared.media, shared.pipeline
 
 ALL_FILES = len(LANGUAGES) * 2
 

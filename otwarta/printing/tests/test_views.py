@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +15,10 @@ from django.utils.http import http_date
 from otwarta.printing import services
 from otwarta.printing.models import FileStatus, PackFile, PackType
 
-from .test_services import Pipeline, article, make_pack, media, pipeline, translate_pack  # noqa: F401
+from . import test_services as shared
+from .test_services import Pipeline, article, make_pack, translate_pack
+
+media, pipeline = shared.media, shared.pipeline  # the fixtures of test_services
 
 
 @pytest.fixture
@@ -80,16 +83,17 @@ def test_listing_in_ukrainian_with_fallbacks(client: Client, packs: dict[str, An
     main = soup(client, "/uk/druki/").select_one("main")
     assert main is not None
     welcome, topic, waiting = main.select("ul.list > li")
-    assert welcome.select_one("h3").get_text(strip=True) == "Ласкаво просимо до Малопольщі"
-    assert not welcome.select_one("h3").has_attr("lang")
+    welcome_title, topic_title = welcome.select("h3")[0], topic.select("h3")[0]
+    assert welcome_title.get_text(strip=True) == "Ласкаво просимо до Малопольщі"
+    assert not welcome_title.has_attr("lang")
     # an untranslated pack: its Polish title, marked as Polish
-    assert topic.select_one("h3").get_text(strip=True) == "Praca w Polsce"
-    assert topic.select_one("h3")["lang"] == "pl"
+    assert topic_title.get_text(strip=True) == "Praca w Polsce"
+    assert topic_title["lang"] == "pl"
     assert not topic.select("a")  # no Ukrainian PDF of it yet
     # the note names the part printed in another language, in that language, and the language
     note = welcome.select_one(".notice")
     assert note is not None
-    part = note.select_one("li span[lang]")
+    part = note.select("li span[lang]")[0]
     assert part["lang"] == "pl" and part.get_text() == article(slug="pesel").title
     with translation.override("uk"):
         from otwarta.core.languages import spoken_language_name
@@ -110,11 +114,12 @@ def test_download_headers_and_conditional_requests(client: Client, packs: dict[s
     packfile = PackFile.objects.get(pack=packs["welcome"], language="uk", format="a4")
     response = client.get("/uk/druki/welcome-pack/a4.pdf")
     assert response.status_code == 200
-    body = b"".join(response.streaming_content)
+    body = b"".join(cast(Any, response).streaming_content)
     assert body == (media / packfile.file.name).read_bytes() and body.startswith(b"%PDF")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="welcome-pack-uk-a4.pdf"'
     assert response["ETag"] == f'"{packfile.content_hash}"'
+    assert packfile.generated_at is not None
     assert response["Last-Modified"] == http_date(packfile.generated_at.timestamp())
     assert set(re.split(r",\s*", response["Cache-Control"])) == {"public", "max-age=3600"}
     assert response["Content-Length"] == str(packfile.size_bytes)
@@ -203,7 +208,7 @@ def test_real_pipeline_end_to_end(client: Client, portal: Any, media: Any,
     response = client.get("/uk/druki/welcome-pack/a4.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="welcome-pack-uk-a4.pdf"'
-    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    reader = PdfReader(io.BytesIO(b"".join(cast(Any, response).streaming_content)))
     assert len(reader.pages) == uk_a4.page_count
     text = " ".join(page.extract_text() or "" for page in reader.pages)
     assert "Ласкаво просимо" in text
