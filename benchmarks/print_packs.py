@@ -124,6 +124,10 @@ def load_demo() -> None:
     with generation_suppressed():
         call_command("load_demo", no_accounts=True, stdout=io.StringIO())
     say(f"load_demo: {time.perf_counter() - started:.1f} s")
+    from otwarta.printing.models import FileStatus, PackFile, PrintPack
+
+    say(f"print packs: {PrintPack.sources().count()} (Polish rows); PDFs generated while loading: "
+        f"{PackFile.objects.filter(status=FileStatus.READY).count()}")
 
 
 def run_worker(job: dict[str, Any]) -> dict[str, Any]:
