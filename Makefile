@@ -27,11 +27,13 @@ static: install
 
 demo: install messages
 	$(PY) manage.py migrate --noinput --verbosity 0
-	OTWARTA_TASKS_BACKEND=immediate $(PY) manage.py load_demo
+	OTWARTA_TASKS_BACKEND=immediate $(PY) manage.py load_demo --no-pdfs
 
 run: export DJANGO_DEBUG ?= 0
 run: export OTWARTA_TASKS_BACKEND ?= thread
 run: demo static  ## install, migrate SQLite, load the demo content and serve on http://localhost:$(PORT)
+	@echo "Generating the print packs' PDFs in the background (a few minutes; log: var/print-packs.log)"
+	$(PY) manage.py generate_print_packs > "$(OTWARTA_VAR_DIR)/print-packs.log" 2>&1 &
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C to stop)"
 	$(VENV)/bin/gunicorn otwarta.wsgi:application --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips='*'

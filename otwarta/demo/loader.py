@@ -73,9 +73,11 @@ def read_yaml(path: Path) -> Any:
 
 
 class DemoLoader:
-    def __init__(self, content_dir: Path = CONTENT_DIR, update: bool = False, languages: list[str] | None = None):
+    def __init__(self, content_dir: Path = CONTENT_DIR, update: bool = False, languages: list[str] | None = None,
+                 print_pdfs: bool = True):
         self.content_dir = content_dir
         self.update = update
+        self.print_pdfs = print_pdfs
         self.languages = languages or [code for code, _ in settings.LANGUAGES]
         self.report = LoadReport()
         self.institutions: dict[str, Institution] = {}
@@ -286,8 +288,9 @@ class DemoLoader:
 
         The Polish pack holds the items; its translations are real wagtail-localize translations (as
         ``otwarta.directory.demo.localize`` makes them). Idempotent: an existing pack is left as it is
-        unless ``update``. Then the PDFs are requested (``otwarta.printing.services.request_generation``,
-        when that exists); with the immediate task backend they are rendered during the load."""
+        unless ``update``. Then the PDFs are requested (``otwarta.printing.services.request_generation``)
+        unless ``print_pdfs`` is off; with the immediate task backend they are rendered during the load.
+        ``make run`` turns it off and runs ``generate_print_packs`` in the background instead (minutes)."""
         from otwarta.directory.demo import KEEP, localize
         from otwarta.printing.models import PrintPack
 
@@ -326,12 +329,9 @@ class DemoLoader:
                 localize(pack, todo)
                 self.report.created.extend(f"print pack {spec['slug']} [{locale.language_code}]" for locale in todo)
             packs.append(pack)
-        try:
-            from otwarta.printing import services as printing_services
-        except ImportError:
-            printing_services = None  # type: ignore[assignment]
-        request_generation = getattr(printing_services, "request_generation", None)
-        if request_generation is not None:
+        if self.print_pdfs:
+            from otwarta.printing.services import request_generation
+
             for pack in packs:  # rendered when the load's transaction commits (immediate backend: then)
                 request_generation(pack)
                 self.report.updated.append(f"print pack {pack.slug}: PDFs requested")

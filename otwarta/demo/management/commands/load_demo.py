@@ -14,9 +14,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--update", action="store_true", help="Overwrite demo pages with the files' text.")
         parser.add_argument("--no-accounts", action="store_true", help="Do not create demo accounts.")
+        parser.add_argument("--no-pdfs", action="store_true",
+                            help="Do not request the print packs' PDFs (make run generates them in the background "
+                                 "with generate_print_packs; rendering all of them takes minutes).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = DemoLoader(update=options["update"]).load(with_accounts=not options["no_accounts"])
+        loader = DemoLoader(update=options["update"], print_pdfs=not options["no_pdfs"])
+        report = loader.load(with_accounts=not options["no_accounts"])
         self.stdout.write(self.style.SUCCESS(f"Demo content: {report.summary()}."))
         if report.accounts:
             self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
