@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "otwarta.core.middleware.PermissionsPolicyMiddleware",
     "otwarta.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "otwarta.core.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "otwarta.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

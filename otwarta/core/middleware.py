@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware import gzip
 from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, resolve, reverse
 from wagtail_2fa.middleware import VerifyUserMiddleware
@@ -173,3 +174,15 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return remote
     # Fewer entries than proxies: the header did not pass through all of them; trust none of it.
     return forwarded[-proxies] if len(forwarded) >= proxies else remote
+
+
+class GZipMiddleware(gzip.GZipMiddleware):
+    """Django's GZip, except for formats that are compressed already (PDF, images, archives): compressing
+    them again costs CPU on every request, saves nothing and drops Content-Length and the strong ETag."""
+
+    ALREADY_COMPRESSED = ("application/pdf", "application/zip", "image/", "font/woff")
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if response.get("Content-Type", "").startswith(self.ALREADY_COMPRESSED):
+            return response
+        return super().process_response(request, response)

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Locale, ModelLogEntry, Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtail.users.models import UserProfile
@@ -110,8 +110,9 @@ def pack_data(pack: PrintPack | None, items: list[dict[str, Any]], **fields: Any
 
 def item_errors(response: Any) -> list[dict[str, list[str]]]:
     form = response.context["form"]
-    return [{name: [str(message) for message in messages] for name, messages in item_form.errors.items()}
-            for item_form in form.formsets["items"].forms]
+    with translation.override("en"):  # the messages are lazy: read them in the language the editor chose
+        return [{name: [str(message) for message in messages] for name, messages in item_form.errors.items()}
+                for item_form in form.formsets["items"].forms]
 
 
 # --- listings and rights ------------------------------------------------------------------------------

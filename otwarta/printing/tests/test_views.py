@@ -70,7 +70,7 @@ def test_listing_in_polish(client: Client, packs: dict[str, Any]) -> None:
     with translation.override("pl"):
         size = " ".join(str(filesizeformat(packfile.size_bytes)).split())
     text = " ".join(welcome.get_text(" ").split())
-    assert f"(PDF, {size}, 4 pages)" in text and "1 marca 2026" in text
+    assert f"(PDF, {size}, 4 strony)" in text and "1 marca 2026" in text
     assert not welcome.select(".notice")  # the Polish PDF has no part in another language
     # the topic brochure has no booklet yet; the children's edition nothing at all
     topic, waiting = main.select("ul.list > li")[1:]
@@ -123,6 +123,10 @@ def test_download_headers_and_conditional_requests(client: Client, packs: dict[s
     assert response["Last-Modified"] == http_date(packfile.generated_at.timestamp())
     assert set(re.split(r",\s*", response["Cache-Control"])) == {"public", "max-age=3600"}
     assert response["Content-Length"] == str(packfile.size_bytes)
+
+    # PDFs are compressed already: the portal's GZip middleware leaves them (and their strong ETag) alone.
+    gzip_asked = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in gzip_asked and gzip_asked["ETag"] == f'"{packfile.content_hash}"'
 
     not_modified = client.get("/uk/druki/welcome-pack/a4.pdf", HTTP_IF_NONE_MATCH=f'"{packfile.content_hash}"')
     assert not_modified.status_code == 304 and not_modified.content == b""
