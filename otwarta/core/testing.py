@@ -65,3 +65,20 @@ def chromium_browser() -> Iterator[Any]:
     finally:
         if set_here:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def signed_in_client(username: str, admin_language: str = "en") -> Any:
+    """A test client signed in as ``username`` ("anonymous": not signed in), reading the admin in
+    ``admin_language`` (the portal's admin defaults to Polish; tests read its messages in English)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from wagtail.users.models import UserProfile
+
+    client = Client()
+    if username != "anonymous":
+        person = get_user_model().objects.get(username=username)
+        profile = UserProfile.get_for_user(person)
+        profile.preferred_language = admin_language
+        profile.save()
+        client.force_login(person)
+    return client

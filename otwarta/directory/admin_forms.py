@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from otwarta.institutions.models import Institution
+from otwarta.institutions.snippet_admin import limit_institution_field
 
 from .models import (
     WEEKDAYS,
@@ -52,12 +52,8 @@ class DirectoryRecordForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_institution_field(self)
         ids = own_institution_ids(self.for_user) if self.for_user is not None else None
-        institution_field: Any = self.fields.get("institution")
-        if institution_field is not None and ids is not None:
-            institution_field.queryset = Institution.objects.filter(pk__in=ids)
-            if len(ids) == 1 and not self.instance.pk:
-                institution_field.initial = next(iter(ids))
         organization_field: Any = self.fields.get("organization")
         if organization_field is not None:
             organizations = Organization.objects.filter(locale_id=source_locale_id())

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
 
-from otwarta.institutions.permissions import REGIONAL_ADMIN_ACTIONS, InstitutionRecordPolicy
-from otwarta.institutions.services import REGIONAL_ADMINS, own_institution_ids
+from otwarta.institutions.permissions import InstitutionRecordPolicy, grant_regional_admins_on
+from otwarta.institutions.services import own_institution_ids
 
 # Models an institution maintains (by their ``institution`` field), and models for regional administrators.
 INSTITUTION_MODELS = ("organization", "service", "location")
@@ -26,12 +26,7 @@ REGIONAL_MODELS = ("taxonomy", "taxonomyterm")
 
 
 def grant_regional_admins(using: str = "default") -> Group:
-    group, _created = Group.objects.using(using).get_or_create(name=REGIONAL_ADMINS)
-    group.permissions.add(*Permission.objects.using(using).filter(
-        content_type__app_label="directory",
-        codename__in=[f"{action}_{model}" for action in REGIONAL_ADMIN_ACTIONS
-                      for model in INSTITUTION_MODELS + REGIONAL_MODELS],
-    ))
+    group: Group = grant_regional_admins_on("directory", INSTITUTION_MODELS + REGIONAL_MODELS, using=using)
     return group
 
 

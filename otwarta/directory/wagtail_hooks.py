@@ -21,11 +21,12 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
-from wagtail.models import Locale
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser, snippets
 from wagtail.snippets.widgets import SnippetListingButton
+
+from otwarta.institutions.snippet_admin import OwnRecordsOnly, SourceLocaleCreateView
 
 from . import admin_urls, admin_views
 from .admin_forms import DirectoryRecordForm
@@ -49,32 +50,6 @@ ASSURED_COLUMN = Column("assured_date", label=_("Information confirmed"), access
 
 
 # --- views ----------------------------------------------------------------------------------------------
-class OwnRecordsOnly:
-    """Views on one record answer 403 when it belongs to an institution the user does not work for."""
-
-    object_action = "change"
-    request: HttpRequest
-    permission_policy: Any
-
-    def get_object(self, *args: Any, **kwargs: Any) -> Any:
-        record = super().get_object(*args, **kwargs)  # type: ignore[misc]
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, record):
-            raise PermissionDenied
-        return record
-
-
-class SourceLocaleCreateView(snippets.CreateView):
-    """New records are Polish (the source): translations are made with "Translate"."""
-
-    def get_locale(self) -> Locale | None:
-        if not self.i18n_enabled:
-            return None
-        return Locale.objects.get(pk=source_locale_id())
-
-    def get_translations(self) -> list[Any]:
-        return []
-
-
 class RecordCreateView(SourceLocaleCreateView):
     def get_success_url(self) -> str:
         """Straight on to the Details page: addresses, opening hours, phones, languages."""

@@ -12,18 +12,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
-from otwarta.institutions.permissions import REGIONAL_ADMIN_ACTIONS, InstitutionRecordPolicy
-from otwarta.institutions.services import REGIONAL_ADMINS
+from otwarta.institutions.permissions import InstitutionRecordPolicy, grant_regional_admins_on
 
 
 def grant_regional_admins(using: str = "default") -> Group:
-    group, _created = Group.objects.using(using).get_or_create(name=REGIONAL_ADMINS)
-    group.permissions.add(*Permission.objects.using(using).filter(
-        content_type__app_label="forms_library",
-        codename__in=[f"{action}_officialform" for action in REGIONAL_ADMIN_ACTIONS],
-    ))
+    group: Group = grant_regional_admins_on("forms_library", ("officialform",), using=using)
     return group
 
 

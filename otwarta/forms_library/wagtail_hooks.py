@@ -3,9 +3,6 @@ editors and moderators see, add and change only their own institution's forms (p
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
@@ -13,37 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
 
+from otwarta.institutions.snippet_admin import OwnRecordsOnly
+
 from .models import OfficialForm
 from .permissions import OfficialFormPermissionPolicy
 
 
-class OwnFormsOnly:
-    """Views on one form answer 403 when the form belongs to an institution the user does not work for."""
-
-    object_action = "change"
-    request: HttpRequest
-    permission_policy: OfficialFormPermissionPolicy
-
-    def get_object(self, *args: Any, **kwargs: Any) -> OfficialForm:
-        form = super().get_object(*args, **kwargs)  # type: ignore[misc]
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, form):
-            raise PermissionDenied
-        return form
-
-
-class EditView(OwnFormsOnly, snippets.EditView):
+class EditView(OwnRecordsOnly, snippets.EditView):
     object_action = "change"
 
 
-class DeleteView(OwnFormsOnly, snippets.DeleteView):
+class DeleteView(OwnRecordsOnly, snippets.DeleteView):
     object_action = "delete"
 
 
-class UsageView(OwnFormsOnly, snippets.UsageView):
+class UsageView(OwnRecordsOnly, snippets.UsageView):
     object_action = "view"
 
 
-class HistoryView(OwnFormsOnly, snippets.HistoryView):
+class HistoryView(OwnRecordsOnly, snippets.HistoryView):
     object_action = "view"
 
 

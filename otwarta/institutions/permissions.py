@@ -52,3 +52,18 @@ class InstitutionRecordPolicy(ModelPermissionPolicy):
         if ids is None:
             return queryset
         return queryset.filter(institution_id__in=ids) if action in INSTITUTION_ACTIONS else queryset.none()
+
+
+def grant_regional_admins_on(app_label: str, model_names: tuple[str, ...], using: str = "default") -> Any:
+    """Give the regional administrators' group every action on ``model_names`` of ``app_label`` (run after
+    every ``migrate``; granting again is harmless). Returns the group."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .services import REGIONAL_ADMINS
+
+    group, _created = Group.objects.using(using).get_or_create(name=REGIONAL_ADMINS)
+    group.permissions.add(*Permission.objects.using(using).filter(
+        content_type__app_label=app_label,
+        codename__in=[f"{action}_{model}" for action in REGIONAL_ADMIN_ACTIONS for model in model_names],
+    ))
+    return group

@@ -12,10 +12,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.models import Locale
 
-from otwarta.institutions.models import Institution
-from otwarta.institutions.services import own_institution_ids
+from otwarta.directory.models import source_locale_id
+from otwarta.institutions.snippet_admin import limit_institution_field
 
 from .models import ItemKind
 
@@ -34,10 +33,6 @@ MISSING_TARGET = {
 }
 # Fields a translation takes from the Polish pack (wagtail-localize synchronises them).
 STRUCTURE_FIELDS = ("institution", "pack_type", "slug", "listed")
-
-
-def source_locale_id() -> int:
-    return int(Locale.get_default().pk)
 
 
 def quoted_list(texts: list[str]) -> str:
@@ -110,12 +105,7 @@ class PrintPackForm(WagtailAdminModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = own_institution_ids(self.for_user) if self.for_user is not None else None
-        institution_field: Any = self.fields.get("institution")
-        if institution_field is not None and ids is not None:
-            institution_field.queryset = Institution.objects.filter(pk__in=ids)
-            if len(ids) == 1 and not self.instance.pk:
-                institution_field.initial = next(iter(ids))
+        limit_institution_field(self)
         if self.is_translation:
             for name in STRUCTURE_FIELDS:
                 if name in self.fields:

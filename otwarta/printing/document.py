@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 # Bump when templates, CSS, fonts or imposition change the output for the same content.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 
-from otwarta.institutions.permissions import REGIONAL_ADMIN_ACTIONS, InstitutionRecordPolicy
-from otwarta.institutions.services import REGIONAL_ADMINS
+from otwarta.institutions.permissions import InstitutionRecordPolicy, grant_regional_admins_on
 
 from .models import PrintPack
 
 
 def grant_regional_admins(using: str = "default") -> Group:
-    group, _created = Group.objects.using(using).get_or_create(name=REGIONAL_ADMINS)
-    group.permissions.add(*Permission.objects.using(using).filter(
-        content_type__app_label="printing",
-        codename__in=[f"{action}_printpack" for action in REGIONAL_ADMIN_ACTIONS],
-    ))
+    group: Group = grant_regional_admins_on("printing", ("printpack",), using=using)
     return group
 
 

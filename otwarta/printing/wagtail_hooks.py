@@ -25,49 +25,27 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.button import Button
 from wagtail.log_actions import LogFormatter
-from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
 from wagtail.snippets.widgets import SnippetListingButton
 
-from otwarta.directory.models import Service
+from otwarta.directory.models import Service, source_locale_id
 from otwarta.institutions.permissions import InstitutionRecordPolicy
+from otwarta.institutions.snippet_admin import OwnRecordsOnly, SourceLocaleCreateView
 
 from . import admin_urls, admin_views, permissions
-from .admin_forms import PackItemForm, PrintPackForm, source_locale_id
+from .admin_forms import PackItemForm, PrintPackForm
 from .models import PrintPack
 
 logger = logging.getLogger(__name__)
 
 
 # --- views ----------------------------------------------------------------------------------------------
-class OwnPacksOnly:
-    """Views on one pack answer 403 when it belongs to an institution the user does not work for."""
-
-    object_action = "change"
-    request: HttpRequest
-    permission_policy: Any
-
-    def get_object(self, *args: Any, **kwargs: Any) -> Any:
-        pack = super().get_object(*args, **kwargs)  # type: ignore[misc]
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, self.object_action, pack):
-            raise PermissionDenied
-        return pack
-
-
-class PackCreateView(snippets.CreateView):
+class PackCreateView(SourceLocaleCreateView):
     """New packs are Polish (the source, which holds the parts): translations are made with "Translate"."""
 
-    def get_locale(self) -> Locale | None:
-        if not self.i18n_enabled:
-            return None
-        return Locale.objects.get(pk=source_locale_id())
 
-    def get_translations(self) -> list[Any]:
-        return []
-
-
-class PackEditView(OwnPacksOnly, snippets.EditView):
+class PackEditView(OwnRecordsOnly, snippets.EditView):
     """The edit form, with the pack's problems and files above it."""
 
     object_action = "change"
@@ -85,15 +63,15 @@ class PackEditView(OwnPacksOnly, snippets.EditView):
         return context
 
 
-class PackDeleteView(OwnPacksOnly, snippets.DeleteView):
+class PackDeleteView(OwnRecordsOnly, snippets.DeleteView):
     object_action = "delete"
 
 
-class PackUsageView(OwnPacksOnly, snippets.UsageView):
+class PackUsageView(OwnRecordsOnly, snippets.UsageView):
     object_action = "view"
 
 
-class PackHistoryView(OwnPacksOnly, snippets.HistoryView):
+class PackHistoryView(OwnRecordsOnly, snippets.HistoryView):
     object_action = "view"
 
 

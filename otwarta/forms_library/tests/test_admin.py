@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data, streamfield
-from wagtail.users.models import UserProfile
 
+from otwarta.core.testing import signed_in_client
 from otwarta.forms_library.models import OfficialForm
 from otwarta.institutions.models import Institution
 
@@ -20,13 +20,7 @@ DELETES = {"region"}
 
 
 def client_for(role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        person = get_user_model().objects.get(username=role)
-        profile = UserProfile.get_for_user(person)
-        profile.preferred_language = "en"  # read the admin's messages in English (the default is Polish)
-        profile.save()
-        client.force_login(person)
+    client: Client = signed_in_client(role)  # reads the admin in English
     return client
 
 

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Locale, ModelLogEntry, Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
-from wagtail.users.models import UserProfile
 
+from otwarta.core.testing import signed_in_client
 from otwarta.directory import testing as directory_factories
 from otwarta.institutions.models import Institution
 from otwarta.printing import admin_views, permissions
@@ -65,13 +64,7 @@ def packs(portal) -> Packs:  # type: ignore[no-untyped-def]
 
 
 def client_for(role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        person = get_user_model().objects.get(username=role)
-        profile = UserProfile.get_for_user(person)
-        profile.preferred_language = "en"  # read the admin's messages in English (the default is Polish)
-        profile.save()
-        client.force_login(person)
+    client: Client = signed_in_client(role)  # reads the admin in English
     return client
 
 
