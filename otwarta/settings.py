@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "otwarta.assistance",
     "otwarta.hsds",
     "otwarta.printing",
+    "otwarta.pathways",
+    "otwarta.guide",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

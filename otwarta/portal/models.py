@@ -111,7 +111,7 @@ class HomePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), MINOR_CHANGE_PANEL]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.TopicPage", "portal.InstitutionIndexPage"]
+    subpage_types = ["portal.TopicPage", "portal.InstitutionIndexPage", "guide.SituationGuidePage"]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     class Meta:
@@ -213,7 +213,7 @@ class InstitutionPage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
         MINOR_CHANGE_PANEL,
     ]
     parent_page_types = ["portal.InstitutionIndexPage"]
-    subpage_types = ["portal.ArticlePage"]
+    subpage_types = ["portal.ArticlePage", "pathways.PathwayPage"]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("search_stems")]
     search_stems = stems_of_page  # inflected forms for search (otwarta.search.indexing)
     route_select_related = ("institution",)  # read with the page when it is served (HomePage.route)
