@@ -35,8 +35,11 @@ run: demo static  ## install, migrate SQLite, load the demo content and serve on
 	@echo "Generating the print packs' PDFs in the background (a few minutes; log: var/print-packs.log)"
 	$(PY) manage.py generate_print_packs > "$(OTWARTA_VAR_DIR)/print-packs.log" 2>&1 &
 	@echo "Serving on http://localhost:$(PORT)/ (Ctrl+C to stop)"
+	@# Gunicorn's default access log format, but the path without the query string (%(U)s instead of the
+	@# request line %(r)s): the situation guide's answers live in query strings and must not be stored.
 	$(VENV)/bin/gunicorn otwarta.wsgi:application --bind 0.0.0.0:$(PORT) --workers 2 --threads 4 \
-		--access-logfile - --forwarded-allow-ips='*'
+		--access-logfile - --forwarded-allow-ips='*' \
+		--access-logformat='%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 browser-deps:  ## Debian Chromium and axe-core for the browser tests
 	bash scripts/install-browser-deps.sh

@@ -21,6 +21,12 @@ Files
 ``directory.yaml``, ``registers.yaml`` (optional; only the full demo has them)
     the service directory and the registers of interpreters, assistants and mediators; formats in
     ``otwarta.directory.demo`` and ``otwarta.registers.demo``.
+``pathways/NN-slug.yaml`` (optional)
+    health pathways (``otwarta.pathways``), one a file; format in ``content/pathways/README.md`` and
+    ``DemoLoader.load_pathways``. Loaded after the directory, whose services the steps name.
+``guide.yaml`` (optional)
+    the situation guide (``otwarta.guide``): one page under the home page; format in the file's header and
+    ``DemoLoader.load_guide``. Loaded after the pathways and articles it recommends.
 ``print.yaml`` (optional; only the full demo has it)
     print packs (``otwarta.printing``); format in ``DemoLoader.load_print_packs``.
 """
@@ -105,6 +111,10 @@ class DemoLoader:
             from otwarta.registers.demo import load_registers
 
             load_registers(self, read_yaml(self.content_dir / "registers.yaml"))
+        if (self.content_dir / "pathways").is_dir():
+            self.load_pathways()
+        if (self.content_dir / "guide.yaml").exists():
+            self.load_guide(read_yaml(self.content_dir / "guide.yaml"))
         if (self.content_dir / "print.yaml").exists():
             self.load_print_packs(read_yaml(self.content_dir / "print.yaml"))
         if with_accounts:
@@ -337,7 +347,271 @@ class DemoLoader:
                 self.report.updated.append(f"print pack {pack.slug}: PDFs requested")
         return packs
 
+    def load_pathways(self) -> list[Any]:
+        """Health pathways (``otwarta.pathways.PathwayPage``) from ``pathways/*.yaml``, in file-name order;
+        returns the Polish pages. Format (details in ``content/pathways/README.md``)::
+
+            slug: ciaza-i-porod          # page slug
+            institution: nfz             # owner; its InstitutionPage is the parent
+            topic: zdrowie-i-nfz         # topic slug
+            group: pregnancy             # PathwayGroup value
+            translations:
+              pl: {title, summary, body, situations: [{key, question, options: [{key, label}]}],
+                   steps: [{title, text, services: [slug], documents, cost, language_help, language_note,
+                            applies_when: [{question, answers}], urgent}]}
+              en: {title, summary, body, situations: [{question, options: [{label}]}],
+                   steps: [{title, text, documents, cost, language_note}]}   # texts only; the rest from pl
+
+        Like the articles: idempotent (an existing page is left as it is unless ``update``), translations are
+        wagtail-localize copies of the Polish page (``_translations``). Unknown institutions, topics and
+        services, and translations whose structure differs from the Polish one, raise ``ValueError``."""
+        return [self.load_pathway(read_yaml(path), f"pathways/{path.name}")
+                for path in sorted((self.content_dir / "pathways").glob("*.yaml"))]
+
+    def load_pathway(self, spec: dict[str, Any], label: str = "pathway") -> Any:
+        from otwarta.directory.models import Service
+        from otwarta.pathways.models import PathwayPage
+
+        self.locales = self.locales or ensure_locales()
+        source_locale = self._locale(SOURCE)
+        institution = Institution.objects.filter(slug=spec["institution"]).first()
+        if institution is None:
+            raise ValueError(f"{label}: no institution {spec['institution']!r} (institutions.yaml)")
+        section = InstitutionPage.objects.filter(institution=institution, locale=source_locale).first()
+        if section is None:
+            raise ValueError(f"{label}: institution {spec['institution']!r} has no page in the portal")
+        topic = TopicPage.objects.filter(slug=spec["topic"], locale=source_locale).first()
+        if topic is None:
+            raise ValueError(f"{label}: no topic {spec['topic']!r} (topics/*.yaml)")
+        services: dict[str, int] = {}
+        for number, step in enumerate(spec["translations"][SOURCE]["steps"], start=1):
+            for slug in step.get("services") or []:
+                service = Service.objects.filter(slug=slug, locale_id=source_locale.pk).first()
+                if service is None:
+                    raise ValueError(f"{label}: step {number}: no service {slug!r} in the directory (directory.yaml)")
+                services[slug] = service.pk
+        texts = {lang: self._pathway_texts(spec, lang, label, services) for lang in spec["translations"]}
+
+        taken = ArticlePage.objects.child_of(section).filter(slug=spec["slug"]).first()
+        if taken is not None and not isinstance(taken.specific, PathwayPage):
+            raise ValueError(f"{label}: slug {spec['slug']!r} is taken by an article of {spec['institution']!r}")
+        page = PathwayPage.objects.child_of(section).filter(slug=spec["slug"]).first()
+        reviewed = timezone.localdate() - dt.timedelta(days=int(spec.get("last_reviewed_days_ago", 10)))
+        values = {
+            **texts[SOURCE],
+            "topic": topic,
+            "group": spec["group"],
+            "last_reviewed_at": reviewed,
+            "review_interval_days": int(
+                spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)
+            ),
+        }
+        created = page is None
+        if created:
+            page = PathwayPage(slug=spec["slug"], locale=source_locale, **values)
+            section.add_child(instance=page)
+        elif self.update:
+            for key, value in values.items():
+                setattr(page, key, value)
+        if created or self.update:
+            page.audiences.set(Audience.objects.filter(slug__in=spec.get("audiences", [])))
+            page.residence_situations.set(ResidenceSituation.objects.filter(slug__in=spec.get("residence_situations",
+                                                                                               [])))
+            page.areas.set(Area.objects.filter(teryt__in=[str(a) for a in spec.get("areas", [])]))
+            page.save()
+            publish(page)
+            (self.report.created if created else self.report.updated).append(f"pathway {spec['slug']}")
+        self._translations(page, {
+            lang: {**fields, "topic": topic.get_translation_or_none(self._locale(lang))}
+            for lang, fields in texts.items() if lang in self.locales
+        })
+        return page
+
+    def load_guide(self, data: dict[str, Any]) -> Any:
+        """The situation guide (``otwarta.guide.SituationGuidePage``) from ``guide.yaml``; returns the Polish page.
+
+        Every text is a mapping language → text (``pl`` required). The Polish page, a child of the Polish home
+        page, gets the questions and rules with their keys, kinds, priorities, categories, registers and page
+        references; the other languages are wagtail-localize translations of it (``StringTranslation`` rows
+        for its segments, as ``otwarta.directory.demo.localize`` makes them), so the keys and references
+        stay the Polish page's. A recommendation names an article by ``page: <slug>`` and a health pathway
+        by ``pathway: <slug>`` (Polish pages). Idempotent: an existing page and existing translations are
+        left as they are unless ``update``. Unknown pages raise ``ValueError``."""
+        from otwarta.directory.demo import KEEP, localize
+        from otwarta.guide.models import SituationGuidePage
+
+        self.locales = self.locales or ensure_locales()
+        source_locale = self._locale(SOURCE)
+        home = HomePage.objects.filter(locale=source_locale).first()
+        if home is None:
+            raise ValueError("guide.yaml: there is no Polish home page")
+        values = {
+            "title": data["title"][SOURCE],
+            "intro": data.get("intro", {}).get(SOURCE, ""),
+            "thin_below": int(data.get("thin_below", 3)),
+            "questions": [{"type": "question", "value": self._guide_question(question, SOURCE),
+                           "id": self._guide_id("question", question["key"])} for question in data["questions"]],
+            "rules": [{"type": "rule", "value": self._guide_rule(rule, SOURCE, source_locale, number),
+                       "id": self._guide_id("rule", number)} for number, rule in enumerate(data["rules"])],
+        }
+        page = SituationGuidePage.objects.child_of(home).first()
+        created = page is None
+        if created:
+            page = SituationGuidePage(slug=data["slug"], locale=source_locale, **values)
+            home.add_child(instance=page)
+        elif self.update:
+            for name, value in values.items():
+                setattr(page, name, value)
+        if created or self.update:
+            page.save()
+            publish(page)
+            (self.report.created if created else self.report.updated).append(f"guide {page.slug}")
+        assert page is not None
+        todo: dict[Locale, dict[str, dict[str, str]]] = {}
+        for lang in data["title"]:
+            if lang == SOURCE or lang not in self.languages:
+                continue
+            locale = self._locale(lang)
+            if page.get_translation_or_none(locale) is not None and not self.update:
+                continue
+            mapping: dict[str, dict[str, str]] = {name: dict(KEEP) for name in ("questions", "rules")}
+            mapping["title"] = {**KEEP, data["title"][SOURCE]: data["title"][lang]}
+            mapping["intro"] = {**KEEP, values["intro"]: data.get("intro", {}).get(lang, "")}
+            mapping["slug"] = {**KEEP, page.slug: page.slug}
+            for question in data["questions"]:
+                mapping["questions"].update(self._guide_pairs(question, lang))
+            for rule in data["rules"]:
+                mapping["rules"].update(self._guide_pairs(rule, lang))
+            todo[locale] = mapping
+        if todo:
+            localize(page, todo)
+            self.report.created.extend(f"guide {page.slug} [{locale.language_code}]" for locale in todo)
+        return page
+
+    @staticmethod
+    def _guide_id(*parts: Any) -> str:
+        """A stable block id (the same on every load, so that an update keeps the translations' segments)."""
+        from otwarta.directory.demo import demo_key
+
+        return str(demo_key("guide", ":".join(str(part) for part in parts)))
+
+    @staticmethod
+    def _guide_item(value: dict[str, Any], *parts: Any) -> dict[str, Any]:
+        """A ListBlock item in Wagtail's block format (wagtail-localize extracts segments only from those)."""
+        return {"type": "item", "value": value, "id": DemoLoader._guide_id(*parts)}
+
+    @staticmethod
+    def _guide_question(spec: dict[str, Any], lang: str) -> dict[str, Any]:
+        return {
+            "key": spec["key"],
+            "question": spec["question"][lang],
+            "help_text": (spec.get("help_text") or {}).get(lang, ""),
+            "kind": spec.get("kind", "choice"),
+            "multiple": bool(spec.get("multiple", False)),
+            "options": [DemoLoader._guide_item({"key": option["key"], "label": option["label"][lang]},
+                                               "option", spec["key"], option["key"])
+                        for option in spec.get("options") or []],
+        }
+
+    def _guide_page(self, rule: dict[str, Any], recommendation: dict[str, Any], locale: Locale) -> int | None:
+        """The id of the page a recommendation names: ``pathway: <slug>`` or ``page: <slug>`` (an article)."""
+        from otwarta.pathways.models import PathwayPage
+
+        if recommendation.get("pathway"):
+            found = PathwayPage.objects.filter(slug=recommendation["pathway"], locale=locale).first()
+            what = f"health pathway {recommendation['pathway']!r} (pathways/*.yaml)"
+        elif recommendation.get("page"):
+            found = ArticlePage.objects.exact_type(ArticlePage).filter(slug=recommendation["page"],
+                                                                      locale=locale).first()
+            what = f"article {recommendation['page']!r} (topics/*.yaml)"
+        else:
+            return None
+        if found is None:
+            raise ValueError(f"guide.yaml, rule {rule['name'][SOURCE]!r}: no {what}")
+        return found.pk
+
+    def _guide_rule(self, spec: dict[str, Any], lang: str, locale: Locale, number: int = 0) -> dict[str, Any]:
+        def keys(value: Any) -> str:
+            return ", ".join([value] if isinstance(value, str) else list(value or []))
+
+        return {
+            "name": spec["name"][lang],
+            "when": [self._guide_item({"question": condition["question"], "answers": keys(condition["answers"])},
+                                      "rule", number, "when", position)
+                     for position, condition in enumerate(spec.get("when") or [])],
+            "recommendations": [self._guide_item({
+                "kind": recommendation["kind"],
+                "priority": int(recommendation["priority"]),
+                "text": (recommendation.get("text") or {}).get(lang, ""),
+                "page": self._guide_page(spec, recommendation, locale),
+                "categories": keys(recommendation.get("categories")),
+                "register": recommendation.get("register", ""),
+            }, "rule", number, "recommendation", position)
+                for position, recommendation in enumerate(spec["recommendations"])],
+        }
+
+    @staticmethod
+    def _guide_pairs(spec: Any, lang: str) -> dict[str, str]:
+        """{Polish text: ``lang`` text} for every text (a mapping with a ``pl`` key) inside ``spec``."""
+        pairs: dict[str, str] = {}
+        if isinstance(spec, dict):
+            if isinstance(spec.get(SOURCE), str):
+                return {spec[SOURCE]: spec[lang]}
+            for value in spec.values():
+                pairs.update(DemoLoader._guide_pairs(value, lang))
+        elif isinstance(spec, list):
+            for value in spec:
+                pairs.update(DemoLoader._guide_pairs(value, lang))
+        return pairs
+
     # --- helpers --------------------------------------------------------------------------------
+    def _pathway_texts(self, spec: dict[str, Any], lang: str, label: str, services: dict[str, int]) -> dict[str, Any]:
+        """A pathway's page fields in ``lang``: the Polish structure (keys, services, conditions, language
+        help, urgency) with that language's texts. StreamFields as JSON (``translate_page`` sets them as is)."""
+        import json
+
+        source, text = spec["translations"][SOURCE], spec["translations"][lang]
+        where = f"{label} [{lang}]"
+
+        def same_length(name: str, ours: list[Any], theirs: list[Any]) -> None:
+            if len(ours) != len(theirs):
+                raise ValueError(f"{where}: {len(theirs)} {name}, the Polish text has {len(ours)}")
+
+        def optional(step: dict[str, Any], own: dict[str, Any], name: str, number: int) -> str:
+            if bool(step.get(name)) != bool(own.get(name)):
+                raise ValueError(f"{where}: step {number}: {name!r} must be given exactly when the Polish step has it")
+            return str(own.get(name) or "")
+
+        same_length("questions", source.get("situations") or [], text.get("situations") or [])
+        situations = []
+        for question, own in zip(source.get("situations") or [], text.get("situations") or [], strict=True):
+            same_length(f"answers to {question['key']!r}", question["options"], own["options"])
+            situations.append({"type": "question", "value": {
+                "key": question["key"], "question": own["question"],
+                "options": [{"key": option["key"], "label": mine["label"]}
+                            for option, mine in zip(question["options"], own["options"], strict=True)],
+            }})
+        same_length("steps", source["steps"], text["steps"])
+        steps = []
+        for number, (step, own) in enumerate(zip(source["steps"], text["steps"], strict=True), start=1):
+            documents = own.get("documents") or []
+            same_length(f"documents in step {number}", step.get("documents") or [], documents)
+            steps.append({"type": "step", "value": {
+                "title": own["title"],
+                "text": own["text"],
+                "services": [{"service": services[slug], "note": ""} for slug in step.get("services") or []],
+                "documents": list(documents),
+                "cost": optional(step, own, "cost", number),
+                "language_help": list(step.get("language_help") or []),
+                "language_note": optional(step, own, "language_note", number),
+                "applies_when": [{"question": c["question"], "answers": c["answers"]}
+                                 for c in step.get("applies_when") or []],
+                "urgent": bool(step.get("urgent", False)),
+            }})
+        same_length("body blocks", source["body"], text["body"])
+        return {"title": text["title"], "summary": text["summary"], "body": self._body(text["body"]),
+                "situations": json.dumps(situations), "steps": json.dumps(steps)}
+
     @staticmethod
     def _paragraphs(spec: dict[str, Any], lang: str) -> list[str]:
         paragraphs = spec["texts"][lang].get("introduction") or []

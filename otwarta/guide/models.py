@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 
 from otwarta.core.situations import ConditionBlock, KeyBlock, KeyListBlock, OptionBlock
 from otwarta.portal.models import MINOR_CHANGE_PANEL, ViewRestrictionsInOneQuery
@@ -23,6 +25,8 @@ from otwarta.registers.models import RegisterKind
 from otwarta.translations.models import MinorChangeMixin
 
 MAX_QUESTIONS = 8
+# The sub-URLs of a guide page that readers use (views.RESULT, views.PDF).
+SUB_URLS = ("wynik", "wynik.pdf")
 
 
 class QuestionKind(models.TextChoices):
@@ -104,3 +108,16 @@ class SituationGuidePage(ViewRestrictionsInOneQuery, MinorChangeMixin, Page):
         keys = [block.value["key"] for block in self.questions]
         if len(keys) != len(set(keys)):
             raise ValidationError({"questions": _("Each question needs its own key.")})
+
+    # --- readers (otwarta.guide.views): the form here, the checklist at wynik/, its PDF at wynik.pdf --------
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        if len(path_components) == 1 and path_components[0] in SUB_URLS:
+            if not self.live:
+                raise Http404
+            return RouteResult(self, kwargs={"view": path_components[0]})
+        return super().route(request, path_components)
+
+    def serve(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        from otwarta.guide import views
+
+        return views.serve(self, request, view=str(kwargs.get("view") or ""))

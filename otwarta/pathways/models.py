@@ -10,11 +10,16 @@ review dates, translation status, search, topic listings and print packs treat i
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
+from wagtail.search import index
 
 from otwarta.core.situations import ConditionBlock, KeyBlock, OptionBlock
 from otwarta.directory.blocks import ServiceCardBlock
@@ -84,6 +89,7 @@ class PathwayPage(ArticlePage):
         FieldPanel("steps"),
         *ArticlePage.content_panels[4:],
     ]
+    search_fields = [*ArticlePage.search_fields, index.SearchField("steps")]
     template = "pathways/pathway_page.html"
     parent_page_types = ["portal.InstitutionPage"]
     subpage_types: list[str] = []
@@ -91,3 +97,43 @@ class PathwayPage(ArticlePage):
     class Meta:
         verbose_name = _("health pathway")
         verbose_name_plural = _("health pathways")
+
+    # Methods only (the reader's view and the editor's checks live in services.py).
+    def clean(self) -> None:
+        """The article's checks, and conditions that name only this page's own question and answer keys."""
+        from .services import pathway_problems
+
+        errors: dict[str, Any] = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        problems = pathway_problems(self.situations, self.steps)
+        if problems:
+            errors.update(problems.validation_error().error_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .services import form_questions, reader_answers, situation_questions, visible_steps
+
+        context = super().get_context(request, *args, **kwargs)
+        questions = situation_questions(self)
+        answers = reader_answers(self, request.GET)
+        steps = visible_steps(self, answers, questions)
+        context.update(
+            pathway_questions=form_questions(questions, answers), answers=answers, steps=steps,
+            steps_total=len(self.steps), steps_hidden=len(self.steps) - len(steps),
+            has_conditional_steps=any(step.conditional for step in steps),
+        )
+        return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Without a query string the page is the same for everyone (cacheable); with one it shows a
+        reader's answers: private, not stored, its address not sent on as a referrer."""
+        from .services import private_response_headers
+
+        response = super().serve(request, *args, **kwargs)
+        if request.GET:
+            private_response_headers(response)
+        return response

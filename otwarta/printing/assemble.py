@@ -497,6 +497,35 @@ def _topic_list(page: Page, run: _Run) -> str:
     return _block("topic_list", articles=rows) if rows else ""
 
 
+def _pathway_steps(page: Page, run: _Run) -> str:
+    """A health pathway's steps, after its body: every step (on paper the reader's situation is not known),
+    urgent ones first, each with the situation it applies to, its services, documents, cost and the
+    addresses of the registers that give language help."""
+    from otwarta.pathways.models import PathwayPage
+    from otwarta.pathways.services import all_steps, order_and_number
+    from otwarta.registers.models import Register, RegisterKind
+
+    if not isinstance(page, PathwayPage):
+        return ""
+    steps = order_and_number(all_steps(page))
+    registers = dict(Register.objects.values_list("kind", "slug"))
+    rows = []
+    for step in steps:
+        cards = [service_card(value["service"], run, record_fallback=False)
+                 if value.get("service") is not None else None for value in step.service_values]
+        services = [_block("service", card=card, note=value.get("note") or "")
+                    for card, value in zip(cards, step.service_values, strict=True) if card is not None]
+        language_help = [{"label": str(RegisterKind(kind).label),
+                          "url": _reverse_in(run.language, "registers:register", slug=registers[kind])}
+                         for kind in step.help_kinds if kind in registers]
+        rows.append({"step": step, "text": print_rich_text(step.text, demote=2), "services": services,
+                     "help": language_help})
+    if not rows:
+        return ""
+    return render_to_string("pathways/print_steps.html", {
+        "steps": rows, "conditional": any(step.conditional for step in steps)}).strip()
+
+
 def _children_only(parts: list[BodyPart]) -> list[BodyPart]:
     return [part for part in parts if part.block_type == "children"]
 
@@ -562,7 +591,8 @@ def _page_section(item: PackItem, run: _Run) -> Section | None:
     else:
         intro = _page_intro(shown) if index is None else ""
         body = render_parts(parts, run, section_heading_first=heading_first)
-        html = "\n".join(filter(None, [intro, body, _topic_list(shown, run) if index is None else ""]))
+        extra = [_pathway_steps(shown, run), _topic_list(shown, run)] if index is None else []
+        html = "\n".join(filter(None, [intro, body, *extra]))
     language = shown.locale.language_code
     if language != run.language:
         run.fallback(title, language)

@@ -57,7 +57,9 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("/admin") === 0 || url.pathname.indexOf("/healthz") === 0) return;
   if (req.mode === "navigate" || (req.headers.get("accept") || "").indexOf("text/html") !== -1) {
     event.respondWith(fetch(req).then(function (res) {
-      if (res.ok) {
+      // Pages marked no-store (the situation guide's checklist, a pathway with the reader's answers) hold
+      // personal answers: never keep them in the offline cache of a possibly shared device.
+      if (res.ok && (res.headers.get("cache-control") || "").indexOf("no-store") === -1) {
         var copy = res.clone();
         caches.open(PAGES).then(function (c) { c.put(req, copy); trim(PAGES, MAX_PAGES); });
       }
