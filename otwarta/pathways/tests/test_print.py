@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.models import Locale
 
 from otwarta.institutions.models import Institution
@@ -38,9 +40,11 @@ def test_print_pack_prints_the_steps_after_the_body(portal: Any) -> None:
     assert html.index("Przygotuj dokument tożsamości.") < html.index("W nagłym wypadku dzwoń pod 112")
     soup = BeautifulSoup(html, "html.parser")
     steps = soup.select("ol.steps > li")
+    with translation.override("pl"):
+        urgent = gettext("Urgent")  # the PDF's language
     assert [li.select_one(".step-title").get_text(" ", strip=True).split(": ", 1)[1]  # type: ignore[union-attr]
             for li in steps] == [
-        "W nagłym wypadku dzwoń pod 112 (Urgent)", "Zapisz się do lekarza rodzinnego",
+        f"W nagłym wypadku dzwoń pod 112 ({urgent})", "Zapisz się do lekarza rodzinnego",
         "Pokaż potwierdzenie ubezpieczenia", "Zapłać za wizytę albo znajdź bezpłatną pomoc", "Zaszczep dziecko",
     ]
     assert "nie mam ubezpieczenia" in steps[3].get_text()
