@@ -20,6 +20,20 @@ from wagtail import blocks
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
+# The keys the demo content and the editors' guide (docs/situation-guide.md, "Keys") share, so that the guide's
+# answers carry over to the pathways' questions. Editors may add others; these are the documented ones.
+SHARED_KEYS: dict[str, frozenset[str]] = {
+    "residence": frozenset({"pesel-ukr", "residence-card", "visa", "visa-free", "eu-citizen", "applying", "other"}),
+    "insurance": frozenset({"nfz-work", "nfz-pesel-ukr", "nfz-voluntary", "not-insured", "dont-know"}),
+    "with": frozenset({"alone", "partner", "children", "pregnant", "older-person", "disabled-person"}),
+    "need": frozenset({"doctor", "emergency", "pregnancy", "child-health", "vaccinations", "mental-health",
+                       "disability-support", "seniors", "work", "school", "housing", "documents",
+                       "language-course", "legal-help"}),
+    "place": frozenset(),  # the TERYT codes of Małopolska's counties, filled in automatically
+    "polish": frozenset({"none", "basic", "good"}),
+    "age": frozenset({"child", "adult", "senior"}),
+}
+
 # question key → the option keys chosen (one for a single-choice question, several for a multiple one)
 Answers = Mapping[str, tuple[str, ...]]
 

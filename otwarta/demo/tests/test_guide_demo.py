@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from otwarta.core.situations import Condition, matches
+from otwarta.core.situations import SHARED_KEYS, Condition, matches
 from otwarta.demo.loader import CONTENT_DIR, DemoLoader, read_yaml
 from otwarta.guide.models import (
     MAX_QUESTIONS,
@@ -31,18 +31,8 @@ PATHWAYS = {read_yaml(path)["slug"] for path in sorted((CONTENT_DIR / "pathways"
 CATEGORIES = {term["code"] for term in read_yaml(CONTENT_DIR / "directory.yaml")["terms"]}
 REGISTERS = {row["kind"] for row in read_yaml(CONTENT_DIR / "registers.yaml")["registers"]}
 
-# The shared situation vocabulary (docs/HELPERS.md, "Shared key vocabulary"); "place" takes county codes.
-VOCABULARY: dict[str, set[str]] = {
-    "residence": {"pesel-ukr", "residence-card", "visa", "visa-free", "eu-citizen", "applying", "other"},
-    "insurance": {"nfz-work", "nfz-pesel-ukr", "nfz-voluntary", "not-insured", "dont-know"},
-    "with": {"alone", "partner", "children", "pregnant", "older-person", "disabled-person"},
-    "need": {"doctor", "emergency", "pregnancy", "child-health", "vaccinations", "mental-health",
-             "disability-support", "seniors", "work", "school", "housing", "documents", "language-course",
-             "legal-help"},
-    "place": set(),
-    "polish": {"none", "basic", "good"},
-    "age": {"child", "adult", "senior"},
-}
+# The shared situation vocabulary (otwarta.core.situations.SHARED_KEYS, documented in docs/situation-guide.md).
+VOCABULARY: dict[str, set[str]] = {key: set(options) for key, options in SHARED_KEYS.items()}
 MULTIPLE = {"with", "need"}
 HEALTH_NEEDS = {"doctor", "pregnancy", "child-health", "vaccinations", "mental-health", "disability-support",
                 "seniors"}

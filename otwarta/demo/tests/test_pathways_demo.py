@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils.html import escape
 
+from otwarta.core.situations import SHARED_KEYS
 from otwarta.demo.loader import CONTENT_DIR, DemoLoader, read_yaml
 from otwarta.directory.demo import services_in
 from otwarta.pathways.models import PathwayGroup
@@ -35,17 +36,8 @@ TOPICS = {topic["topic"]["slug"] for topic in TOPIC_FILES}
 ARTICLES = [(article["slug"], article["institution"]) for topic in TOPIC_FILES for article in topic["articles"]]
 ALLOWED_TAGS = {"p", "h2", "h3", "b", "i", "ul", "ol", "li", "a", "br", "strong", "em"}
 
-# The shared situation vocabulary (docs/situation-guide.md, "Keys"); `place` takes TERYT county codes.
-VOCABULARY: dict[str, set[str]] = {
-    "residence": {"pesel-ukr", "residence-card", "visa", "visa-free", "eu-citizen", "applying", "other"},
-    "insurance": {"nfz-work", "nfz-pesel-ukr", "nfz-voluntary", "not-insured", "dont-know"},
-    "with": {"alone", "partner", "children", "pregnant", "older-person", "disabled-person"},
-    "need": {"doctor", "emergency", "pregnancy", "child-health", "vaccinations", "mental-health",
-             "disability-support", "seniors", "work", "school", "housing", "documents", "language-course",
-             "legal-help"},
-    "polish": {"none", "basic", "good"},
-    "age": {"child", "adult", "senior"},
-}
+# The shared situation vocabulary (otwarta.core.situations.SHARED_KEYS, documented in docs/situation-guide.md).
+VOCABULARY: dict[str, set[str]] = {key: set(options) for key, options in SHARED_KEYS.items() if key != "place"}
 TERYT_COUNTY = re.compile(r"^12\d\d$")
 
 # What a translation's step may hold: its own texts, and structure that must equal the Polish step's.
