@@ -140,6 +140,8 @@ def base_context(guide: SituationGuidePage, request: HttpRequest, questions: lis
     context = guide.get_context(request)
     page_url = guide.get_url(request) or guide.url or ""
     query = answers_query(questions, answers)
+    # The language switcher carries the known answers only (core.templatetags.otwarta.with_query).
+    request.language_switch_query = query  # type: ignore[attr-defined]
     context.update({
         "guide": guide,
         "guide_url": page_url,

@@ -11,6 +11,7 @@ review dates, translation status, search, topic listings and print packs treat i
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -120,6 +121,9 @@ class PathwayPage(ArticlePage):
         context = super().get_context(request, *args, **kwargs)
         questions = situation_questions(self)
         answers = reader_answers(self, request.GET)
+        # The language switcher carries the known answers only (core.templatetags.otwarta.with_query).
+        request.language_switch_query = urlencode(  # type: ignore[attr-defined]
+            [(key, value) for key, values in answers.items() for value in values])
         steps = visible_steps(self, answers, questions)
         context.update(
             pathway_questions=form_questions(questions, answers), answers=answers, steps=steps,

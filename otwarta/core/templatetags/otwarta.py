@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import template
@@ -29,8 +30,26 @@ def portal_languages(context: dict[str, Any]) -> list[Any]:
     page = context.get("page")
     current = translation.get_language() or settings.LANGUAGE_CODE
     if not getattr(page, "pk", None):
-        return language_links(None, current, request.path if request is not None else "")
-    return language_links(page, current, translations=_translations(request, page))
+        links = language_links(None, current, request.path if request is not None else "")
+    else:
+        links = language_links(page, current, translations=_translations(request, page))
+    return with_query(links, request)
+
+
+def with_query(links: list[Any], request: Any) -> list[Any]:
+    """The reader's query string carried to the other languages' versions (the situation guide's answers, a
+    pathway's situation, the directory's filters): question and option keys are the same in every language.
+    A view may set ``request.language_switch_query`` to carry a cleaned query instead (the guide does).
+    Not to the "not available in your language" notice, which takes no parameters."""
+    if request is None:
+        return links
+    # A view may give the query to carry (the situation guide: its known answers only), else the reader's own.
+    query = getattr(request, "language_switch_query", None)
+    if query is None:
+        query = request.GET.urlencode() if request.GET else ""
+    if not query:
+        return links
+    return [replace(link, url=f"{link.url}?{query}") if link.available else link for link in links]
 
 
 @register.simple_tag(takes_context=True)

@@ -64,6 +64,19 @@ def test_language_switcher_keeps_reader_on_same_page(client, portal):
     assert f'href="/ru/unavailable/{page.pk}/"' in nav
 
 
+def test_language_switcher_carries_the_query_string(client, portal):
+    """A pathway's situation or the guide's answers (keys are the same in every language) and the directory's
+    filters survive a change of language; the notice for a missing translation takes no parameters."""
+    html = client.get(f"{ARTICLE_PL}?insurance=not-insured&need=doctor").content.decode()
+    nav = re.search(r'<nav class="langs".*?</nav>', html, re.S).group(0)
+    assert f'href="{ARTICLE_UK}?insurance=not-insured&amp;need=doctor"' in nav
+    page = ArticlePage.objects.get(slug="karta-pobytu", locale__language_code="pl")
+    assert f'href="/ru/unavailable/{page.pk}/"' in nav
+    html = client.get("/pl/uslugi/?q=lekarz&language=uk").content.decode()
+    nav = re.search(r'<nav class="langs".*?</nav>', html, re.S).group(0)
+    assert 'href="/uk/uslugi/?q=lekarz&amp;language=uk"' in nav
+
+
 def test_missing_translation_notice_lists_available_versions(client, portal):
     page = ArticlePage.objects.get(slug="pesel", locale__language_code="pl")
     response = client.get(f"/uk/unavailable/{page.pk}/")

@@ -141,3 +141,9 @@ def test_listed_on_its_topic_and_institution_pages(pathway: PathwayPage) -> None
     assert soup.select_one(f'a[href="{EN}"]') is not None
     _response, soup = get("/pl/instytucje/urzad/")
     assert soup.select_one(f'a[href="{PL}"]') is not None
+
+
+def test_language_switcher_carries_only_the_known_answers(pathway: PathwayPage) -> None:
+    _response, soup = get(f"{PL}?insurance=not-insured&age=martian&name=Olena")
+    english = soup.select_one(f'nav.langs a[href^="{EN}"]')
+    assert english is not None and english["href"] == f"{EN}?insurance=not-insured"
