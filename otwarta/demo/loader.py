@@ -204,9 +204,21 @@ class DemoLoader:
                 spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)
             ),
         }
+        page = self._save_source_page(ArticlePage, page, section, spec, values, "article")
+        self._translations(page, {
+            lang: {"title": text["title"], "summary": text["summary"], "body": self._body(text["body"]),
+                   "topic": topic.get_translation_or_none(self._locale(lang))}
+            for lang, text in spec["translations"].items()
+        })
+        return page
+
+    def _save_source_page(self, model: type[Any], page: Any, section: InstitutionPage, spec: dict[str, Any],
+                          values: dict[str, Any], what: str) -> Any:
+        """Create the Polish ``model`` page under ``section`` (or, with ``update``, overwrite ``page``), with
+        whom and where it applies to, and publish it; an existing page is left as it is otherwise."""
         created = page is None
         if created:
-            page = ArticlePage(slug=spec["slug"], locale=section.locale, **values)
+            page = model(slug=spec["slug"], locale=section.locale, **values)
             section.add_child(instance=page)
         elif self.update:
             for key, value in values.items():
@@ -218,12 +230,7 @@ class DemoLoader:
             page.areas.set(Area.objects.filter(teryt__in=[str(a) for a in spec.get("areas", [])]))
             page.save()
             publish(page)
-            (self.report.created if created else self.report.updated).append(f"article {spec['slug']}")
-        self._translations(page, {
-            lang: {"title": text["title"], "summary": text["summary"], "body": self._body(text["body"]),
-                   "topic": topic.get_translation_or_none(self._locale(lang))}
-            for lang, text in spec["translations"].items()
-        })
+            (self.report.created if created else self.report.updated).append(f"{what} {spec['slug']}")
         return page
 
     def load_accounts(self) -> None:
@@ -406,21 +413,7 @@ class DemoLoader:
                 spec.get("review_interval_days", settings.OTWARTA_DEFAULT_REVIEW_INTERVAL_DAYS)
             ),
         }
-        created = page is None
-        if created:
-            page = PathwayPage(slug=spec["slug"], locale=source_locale, **values)
-            section.add_child(instance=page)
-        elif self.update:
-            for key, value in values.items():
-                setattr(page, key, value)
-        if created or self.update:
-            page.audiences.set(Audience.objects.filter(slug__in=spec.get("audiences", [])))
-            page.residence_situations.set(ResidenceSituation.objects.filter(slug__in=spec.get("residence_situations",
-                                                                                               [])))
-            page.areas.set(Area.objects.filter(teryt__in=[str(a) for a in spec.get("areas", [])]))
-            page.save()
-            publish(page)
-            (self.report.created if created else self.report.updated).append(f"pathway {spec['slug']}")
+        page = self._save_source_page(PathwayPage, page, section, spec, values, "pathway")
         self._translations(page, {
             lang: {**fields, "topic": topic.get_translation_or_none(self._locale(lang))}
             for lang, fields in texts.items() if lang in self.locales
