@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/otwarta
 export OTWARTA_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install messages static demo serve test-sqlite test-postgres lint typecheck browser-deps pdf-deps bench clean
+.PHONY: run test install messages static demo serve test-sqlite test-postgres lint typecheck browser-deps pdf-deps bench bench-load load-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ typecheck: install
 bench: install  ## print the performance figures (see benchmarks/README.md)
 	$(PY) benchmarks/render_pages.py
 	$(PY) benchmarks/directory.py
+
+load-deps:  ## nginx, its cache-purge module and wrk from Debian, for the load benchmark
+	bash scripts/install-load-deps.sh
+
+bench-load: install messages load-deps  ## the load benchmark: production server vs nginx on a static copy (benchmarks/README.md)
+	$(PY) benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var .cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
@@ -69,9 +70,14 @@ INSTALLED_APPS = [
     "otwarta.printing",
     "otwarta.pathways",
     "otwarta.guide",
+    "otwarta.pagecache",
+    "otwarta.operations",
+    "otwarta.audit",
+    "otwarta.staticexport",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -92,6 +98,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "wagtail_2fa",
     "axes",
+    "auditlog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -102,11 +109,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "otwarta.operations.middleware.ObservabilityMiddleware",  # request id, metrics, logs, /readyz, /metrics
     "otwarta.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "otwarta.core.middleware.PermissionsPolicyMiddleware",
     "otwarta.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "otwarta.pagecache.middleware.PageCacheMiddleware",  # anonymous full-page cache (docs/page-cache.md)
     "otwarta.core.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "otwarta.core.middleware.PortalLocaleMiddleware",
@@ -117,6 +126,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "otwarta.audit.middleware.AuditMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -147,6 +157,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # A persistent connection that the server closed (restart, failover, idle timeout) is replaced
+        # before the request uses it, instead of failing that request.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -157,9 +170,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # EXISTS, hashed at run time) is estimated far above jit_above_cost and spent 2.5 s compiling a query that
 # runs in 30 ms (benchmarks/directory.py). Short web queries never gain from JIT, so it is off for the
 # portal's connections (set OTWARTA_PG_JIT=1 to keep the server's setting).
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("OTWARTA_PG_JIT", False):
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_server_options = [] if env_bool("OTWARTA_PG_JIT", False) else ["-c jit=off"]
+    # A query running longer than this is cancelled (0: no limit): one slow query must not hold a worker
+    # thread while a queue of readers waits behind it.
+    # The migrate job and backups set it to 0.
+    _statement_timeout_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000 if PRODUCTION else 0)
+    if _statement_timeout_ms:
+        _pg_server_options.append(f"-c statement_timeout={_statement_timeout_ms}")
+    if _pg_server_options:
+        _pg_options["options"] = " ".join(_pg_server_options)
+    # Seconds to wait for the server to accept a connection (an unreachable database fails fast, /healthz
+    # answers 503 and cached pages are still served).
+    _pg_options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # psycopg's connection pool, one per process shared by its threads (docs/deployment.md "Database
+    # connections"); off by default: persistent connections (DATABASE_CONN_MAX_AGE) need no tuning.
+    if env_int("DATABASE_POOL_MAX_SIZE", 0):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses persistent connections with a pool
+        _pg_options["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 0),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------------
@@ -169,11 +202,58 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "IGNORE_EXCEPTIONS": True},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                # A Redis that stops answering costs a request at most this long (then: a cache miss).
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "1")),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_TIMEOUT", "1")),
+            },
         }
     }
+    # The anonymous full-page cache (otwarta.pagecache, docs/page-cache.md): same Redis, its own key prefix.
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": os.environ.get("OTWARTA_PAGE_CACHE_KEY_PREFIX", "pages")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                       "OPTIONS": {"MAX_ENTRIES": 5000}}
+# Page cache (otwarta.pagecache, docs/page-cache.md). Entries live OTWARTA_PAGE_CACHE_SECONDS at most (any
+# content change makes them stale at once); the last good copy of each page is kept
+# OTWARTA_PAGE_CACHE_STALE_SECONDS and served while the database is down. Responses over MAX_BYTES are not
+# stored. OTWARTA_PROXY_CACHE_SECONDS goes out as X-Accel-Expires (nginx micro-cache) and Surrogate-Control
+# (CDNs): pages that merely *show* an edited item refresh at the proxy within that time.
+OTWARTA_PAGE_CACHE_ENABLED = env_bool("OTWARTA_PAGE_CACHE_ENABLED", True)
+OTWARTA_PAGE_CACHE_SECONDS = env_int("OTWARTA_PAGE_CACHE_SECONDS", 300)
+OTWARTA_PAGE_CACHE_STALE_SECONDS = env_int("OTWARTA_PAGE_CACHE_STALE_SECONDS", 7 * 24 * 3600)
+OTWARTA_PAGE_CACHE_MAX_BYTES = env_int("OTWARTA_PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024)
+OTWARTA_PROXY_CACHE_SECONDS = env_int("OTWARTA_PROXY_CACHE_SECONDS", 10)
+# Seconds a reader waits before retrying when the database is down (Retry-After of the 503 page).
+OTWARTA_RETRY_AFTER_SECONDS = env_int("OTWARTA_RETRY_AFTER_SECONDS", 30)
+# Reverse proxy / CDN purge (wagtail.contrib.frontend_cache): PURGE requests to each HTTP location (nginx
+# with ngx_cache_purge, Varnish), Cloudflare and CloudFront when configured. Empty: no purge is sent.
+WAGTAILFRONTENDCACHE: dict[str, dict[str, str]] = {
+    f"http{index}": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": location}
+    for index, location in enumerate(env_list("OTWARTA_FRONTEND_CACHE_URLS", ""))
+}
+if os.environ.get("CLOUDFLARE_ZONEID") and os.environ.get("CLOUDFLARE_BEARER_TOKEN"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["CLOUDFLARE_ZONEID"],
+        "BEARER_TOKEN": os.environ["CLOUDFLARE_BEARER_TOKEN"],
+    }
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+# How many hosts (or containers) run the web process: the production checks (otwarta/core/production_checks.py)
+# then refuse state that one host cannot share with the others (local media, SQLite).
+OTWARTA_WEB_HOSTS = env_int("OTWARTA_WEB_HOSTS", 1)
+# Sessions: in the database, read through the cache when Redis is configured (any app server can serve any
+# request; a flushed or lost Redis signs nobody out). Without Redis, the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # --- Background tasks (django-tasks; Wagtail uses the same framework) -----------------------------
 # "immediate" runs a task in-process when it is enqueued (tests, load_demo); "thread" runs it in a background
@@ -214,8 +294,13 @@ AXES_ENABLED = env_bool("OTWARTA_AXES_ENABLED", True)
 # wrong passwords from anywhere would lock an account for everyone. See docs/security.md.
 OTWARTA_TRUSTED_PROXY_COUNT = env_int("OTWARTA_TRUSTED_PROXY_COUNT", 1 if PRODUCTION else 0)
 AXES_CLIENT_IP_CALLABLE = "otwarta.core.middleware.client_ip_address"
-# Two-factor authentication (wagtail-2fa on django-otp). Staff may enable it; production can require it.
+# Two-factor authentication (wagtail-2fa on django-otp, core.middleware.AdminTwoFactorMiddleware). Anyone
+# with admin access may add a device and is then asked for a code at every sign-in. OTWARTA_2FA_REQUIRED:
+# every account with admin access must have one. OTWARTA_2FA_REQUIRED_ROLES (on in production, off in
+# development so that `make run`'s demo accounts work without a phone): superusers, regional administrators
+# and institutions' moderators must have one. docs/security.md "Two-factor authentication".
 WAGTAIL_2FA_REQUIRED = env_bool("OTWARTA_2FA_REQUIRED", False)
+OTWARTA_2FA_REQUIRED_ROLES = env_bool("OTWARTA_2FA_REQUIRED_ROLES", PRODUCTION)
 WAGTAIL_2FA_OTP_TOTP_NAME = "Małopolska otwarta"
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -240,7 +325,7 @@ STATIC_ROOT = Path(os.environ.get("OTWARTA_STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "otwarta" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("OTWARTA_MEDIA_ROOT", VAR_DIR / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -250,15 +335,66 @@ STORAGES = {
         )
     },
 }
+# Uploaded images and documents in an S3-compatible bucket (AWS, MinIO, Ceph, OVH, Scaleway …) when
+# AWS_STORAGE_BUCKET_NAME is set: every app server and worker sees the same files (docs/deployment.md).
+# Public objects under plain URLs (no signed query strings: image URLs stay cacheable by browsers and CDNs);
+# an upload never replaces an existing file of the same name (a suffix is added instead).
+# OTWARTA_SHARED_MEDIA_ROOT=1: OTWARTA_MEDIA_ROOT is one volume mounted on every host (NFS, CephFS).
+OTWARTA_SHARED_MEDIA_ROOT = env_bool("OTWARTA_SHARED_MEDIA_ROOT", False)
+MEDIA_STORAGE_ORIGINS: list[str] = []  # where media URLs point when not this site (added to the CSP)
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    _s3_endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/")
+    _s3_region = os.environ.get("AWS_S3_REGION_NAME", "")
+    _s3_domain = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "").strip("/")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,  # None: boto3's own chain (IAM role)
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": _s3_region or None,
+            "custom_domain": _s3_domain or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("AWS_LOCATION", "").strip("/"),
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "file_overwrite": False,
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,  # None: the bucket's policy decides
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or ("path" if _s3_endpoint else None),
+            "object_parameters": {"CacheControl": os.environ.get("AWS_S3_CACHE_CONTROL", "public, max-age=86400")},
+        },
+    }
+    if _s3_domain:
+        MEDIA_STORAGE_ORIGINS.append(f"{os.environ.get('AWS_S3_URL_PROTOCOL', 'https:')}//{_s3_domain.split('/')[0]}")
+    elif _s3_endpoint:
+        MEDIA_STORAGE_ORIGINS.append("/".join(_s3_endpoint.split("/")[:3]))
+    else:
+        MEDIA_STORAGE_ORIGINS.append(f"https://*.s3.{_s3_region}.amazonaws.com" if _s3_region else "https://*.amazonaws.com")
+    # Documents under a view restriction (Wagtail privacy) must not be handed out as a public bucket URL:
+    # Django streams them after the permission check.
+    WAGTAILDOCS_SERVE_METHOD = os.environ.get("OTWARTA_DOCS_SERVE_METHOD", "serve_view")
 WHITENOISE_MAX_AGE = 3600
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Małopolska otwarta"
 # Database full-text search: SQLite FTS5 here, PostgreSQL full-text when DATABASE_URL is PostgreSQL. The
 # "simple" configuration (no English stemming of Polish text): otwarta.search stems each language itself.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+WAGTAILSEARCH_BACKENDS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}
+}
+# OpenSearch 2 or 3 instead (optional, for a large corpus; docs/deployment.md "Search"). Its default analyzer
+# does not stem either: otwarta.search's own stems are indexed and queried the same way. After switching,
+# run `manage.py update_index`.
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+if OPENSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.opensearch3",
+            "URLS": env_list("OPENSEARCH_URL", ""),
+            "INDEX_PREFIX": os.environ.get("OPENSEARCH_INDEX_PREFIX", "otwarta_"),
+            "TIMEOUT": env_int("OPENSEARCH_TIMEOUT", 5),
+        }
+    }
 WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "docx", "xlsx", "csv", "txt"]
@@ -343,7 +479,17 @@ OTWARTA_SCHEDULE = {
         "task": "otwarta.assistance.tasks.purge_closed_requests",
         "cron": os.environ.get("OTWARTA_REQUEST_PURGE_CRON", "15 3 * * *"),
     },
+    "purge-audit-log": {
+        "task": "otwarta.audit.tasks.purge_audit_log",
+        "cron": os.environ.get("OTWARTA_AUDIT_PURGE_CRON", "45 3 * * *"),
+    },
 }
+
+# --- Audit log (otwarta/audit, docs/audit-log.md) -----------------------------------------------------
+OTWARTA_AUDIT_RETENTION_DAYS = env_int("OTWARTA_AUDIT_RETENTION_DAYS", 730)
+AUDITLOG_CID_GETTER = "otwarta.audit.middleware.current_request_id"  # X-Request-ID / the logs' id
+AUDITLOG_MASK_CALLABLE = "otwarta.audit.registration.mask_value"
+AUDITLOG_STORE_JSON_CHANGES = True
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -351,9 +497,22 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: a link from a workflow e-mail ("please review this page") must arrive signed in; Lax
+# still keeps the cookie off cross-site POSTs, frames and sub-resource requests.
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie (Wagtail's admin takes the token from wagtailConfig in the page).
+CSRF_COOKIE_HTTPONLY = True
+# Sessions end after this many seconds WITHOUT a request (every signed-in request renews the expiry; only
+# non-empty sessions are saved, so anonymous readers cost nothing) and when the browser closes (shared
+# computers in NGOs and libraries); the server-side expiry applies whatever the browser keeps.
 SESSION_COOKIE_AGE = env_int("OTWARTA_SESSION_SECONDS", 8 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Cross-Origin-Resource-Policy on every response (core.middleware.PermissionsPolicyMiddleware): no other
+# site may embed the portal's pages, images or scripts. Cross-Origin-Embedder-Policy is NOT set: the
+# directory map loads tiles from another origin (OTWARTA_MAP_TILES_URL) that sends no CORP header.
+OTWARTA_CROSS_ORIGIN_RESOURCE_POLICY = os.environ.get("OTWARTA_CROSS_ORIGIN_RESOURCE_POLICY", "same-origin")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -363,6 +522,11 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # "__Host-" cookies are accepted by browsers only over HTTPS, for Path=/ and without a Domain, so a
+    # sibling subdomain or a plain-HTTP response cannot plant or overwrite them. The page cache and nginx
+    # bypass caching when SESSION_COOKIE_NAME is present: they must use this name (docs/deployment.md).
+    SESSION_COOKIE_NAME = os.environ.get("OTWARTA_SESSION_COOKIE_NAME", "__Host-sessionid")
+    CSRF_COOKIE_NAME = os.environ.get("OTWARTA_CSRF_COOKIE_NAME", "__Host-csrftoken")
 
 # Content-Security-Policy (django-csp 4): no inline script or style on public pages. The Wagtail admin
 # needs inline styles and scripts, so the admin gets a relaxed policy (see core.middleware).
@@ -385,7 +549,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Origins that serve uploaded images and documents when they do not come from this site (S3, a CDN).
-OTWARTA_CSP_MEDIA_ORIGINS = env_list("OTWARTA_CSP_MEDIA_ORIGINS", "")
+OTWARTA_CSP_MEDIA_ORIGINS = [*env_list("OTWARTA_CSP_MEDIA_ORIGINS", ""), *MEDIA_STORAGE_ORIGINS]
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += OTWARTA_CSP_MEDIA_ORIGINS
 # The service directory's map (otwarta/directory, docs/directory-public.md): the tile server is configurable;
 # its origin is allowed for images. Leaflet is vendored, so scripts stay 'self'.
@@ -405,17 +569,17 @@ def _tile_origin(template: str) -> str:
 
 if _tile_origin(OTWARTA_MAP_TILES_URL):
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_tile_origin(OTWARTA_MAP_TILES_URL))
-# The Wagtail admin (everything under its URL prefix, login and lockout pages included). Wagtail 7's form
-# widgets (page chooser, date pickers) print inline <script> initialisers and its React parts set inline
-# styles, so those two are allowed here and only here; everything else stays as strict as the public site.
-# The preview panel frames an admin URL, hence frame-src/frame-ancestors 'self'. Docs: docs/security.md.
-from csp.constants import UNSAFE_INLINE  # noqa: E402
+# The Wagtail admin (everything under its URL prefix, login and lockout pages included). No 'unsafe-inline'
+# scripts: Wagtail 7.4's few inline initialisers (choosers, date pickers, inline panels) run with the
+# request's nonce (otwarta/core/admin_csp.py). The preview panel frames an admin URL, hence
+# frame-src/frame-ancestors 'self'. Evidence and departures: docs/decisions/0007-admin-csp.md.
+from csp.constants import NONCE, UNSAFE_INLINE  # noqa: E402
 
 OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, UNSAFE_INLINE],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:", "blob:", *OTWARTA_CSP_MEDIA_ORIGINS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -428,6 +592,10 @@ OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
         "worker-src": [SELF, "blob:"],
     }
 }
+if PRODUCTION:
+    # A stray http:// link to an image or script of this site is fetched over HTTPS instead of blocked.
+    for _policy in (CONTENT_SECURITY_POLICY, OTWARTA_ADMIN_CONTENT_SECURITY_POLICY):
+        _policy["DIRECTIVES"]["upgrade-insecure-requests"] = True
 # Browser features no page of the portal uses are switched off (core.middleware.PermissionsPolicyMiddleware).
 # A feature that a page starts to need (a map asking for the reader's location, say) is allowed here.
 OTWARTA_PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -443,11 +611,25 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Structured logs (docs/operations.md): JSON lines in production, plain text in development.
+    "formatters": {
+        "json": {"()": "otwarta.operations.logs.JsonLineFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "filters": {"request_id": {"()": "otwarta.operations.logs.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": os.environ.get("OTWARTA_LOG_FORMAT", "json" if PRODUCTION else "plain")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "wagtail": {"level": "WARNING"},
-                "weasyprint": {"level": "WARNING"}},  # else a line per page and step of every PDF
+                "weasyprint": {"level": "WARNING"},  # else a line per page and step of every PDF
+                # one line per request (otwarta.operations.middleware); runserver's own access log is redundant
+                "otwarta.request": {
+                    "level": os.environ.get("OTWARTA_REQUEST_LOG_LEVEL", "WARNING" if TESTING else "INFO")}},
 }
+# Prometheus metrics at /metrics (docs/operations.md): allowed with this Bearer token, or from these addresses
+# or networks (the client's address; behind trusted proxies read from X-Forwarded-For).
+OTWARTA_METRICS_TOKEN = os.environ.get("OTWARTA_METRICS_TOKEN", "")
+OTWARTA_METRICS_ALLOWED_IPS = env_list("OTWARTA_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 
 # Used by the "last checked" notices and the demo banner; a label for the language switcher.
 PORTAL_NAME = _("Małopolska otwarta")

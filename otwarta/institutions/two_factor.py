@@ -14,6 +14,12 @@ wagtail-2fa checks a permission that does not exist (``user.change_user``), so o
 remove the device of a colleague who lost their phone. The views below check the real permission.
 
 The views replace wagtail-2fa's at the same URLs and URL names (``wagtail_hooks.two_factor_urls``).
+
+Who must have a device
+~~~~~~~~~~~~~~~~~~~~~~
+``two_factor_required_for`` decides it for ``core.middleware.AdminTwoFactorMiddleware``: everyone with
+admin access when ``WAGTAIL_2FA_REQUIRED``; with ``OTWARTA_2FA_REQUIRED_ROLES`` the accounts that can
+publish or manage others (superusers, regional administrators, institutions' moderators).
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -30,6 +38,32 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail_2fa import forms as upstream_forms
 from wagtail_2fa import views as upstream_views
+
+
+def holds_a_privileged_role(user: Any) -> bool:
+    """Superusers, members of "Regional administrators" and members of any institution's moderators group:
+    the accounts that publish, approve or manage other accounts."""
+    from .models import Institution
+    from .services import REGIONAL_ADMINS
+
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    group_ids = list(user.groups.values_list("pk", flat=True))
+    if not group_ids:
+        return False
+    return (
+        user.groups.filter(name=REGIONAL_ADMINS).exists()
+        or Institution.objects.filter(Q(moderators_group_id__in=group_ids)).exists()
+    )
+
+
+def two_factor_required_for(user: Any) -> bool:
+    """Whether ``user`` (who has admin access) must have a confirmed device before using the admin."""
+    if settings.WAGTAIL_2FA_REQUIRED:
+        return True
+    return bool(getattr(settings, "OTWARTA_2FA_REQUIRED_ROLES", False)) and holds_a_privileged_role(user)
 
 
 class TokenForm(upstream_forms.TokenForm):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from csp.constants import NONCE
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -86,27 +87,48 @@ def test_admin_prefix_detection() -> None:
     assert not is_admin_path("/administracja/") and not is_admin_path("/pl/admin/")
 
 
+# An executable inline <script> start tag (no src, not a JSON or template data block).
+INLINE_SCRIPT_TAG = r"<script(?![^>]*\ssrc=)(?![^>]*type=\"(?:application/json|text/template)\")[^>]*>"
 ADMIN_PAGES = [
     (None, "/admin/login/"),
     ("admin", "/admin/"),
     ("admin", "/admin/pages/{article}/edit/"),
     ("urzad-editor", "/admin/pages/{article}/edit/"),
     ("urzad-editor", "/admin/2fa/devices/new"),
+    # Wagtail's inline initialisers: page chooser, date pickers, inline panels, wagtail-localize's editor.
+    ("admin", "/admin/users/"),
+    ("admin", "/admin/groups/new/"),
+    ("admin", "/admin/workflows/add/"),
+    ("admin", "/admin/reports/site-history/"),
+    ("admin", "/admin/localize/submit/page/{article}/"),
+    ("admin", "/admin/pages/{translation}/edit/"),
 ]
 
 
 def test_admin_gets_the_admin_policy(portal: Any) -> None:
+    from wagtail.models import Locale
+
     from otwarta.portal.models import ArticlePage
 
     article = ArticlePage.objects.get(slug="karta-pobytu", locale__language_code="pl")
+    translation = article.get_translation(Locale.objects.get(language_code="uk"))
+    nonced = 0
     for who, path in ADMIN_PAGES:
         client = login_client(who) if who else Client()
-        response = client.get(path.format(article=article.pk))
+        response = client.get(path.format(article=article.pk, translation=translation.pk))
         assert response.status_code == 200, path
+        nonced += response.content.decode().count(' nonce="')
         policy = parse_csp(response["Content-Security-Policy"])
-        assert policy == configured(settings.OTWARTA_ADMIN_CONTENT_SECURITY_POLICY), path
-        # Relaxed only where Wagtail needs it: inline scripts/styles from this site, nothing from elsewhere.
-        assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
+        expected = configured(settings.OTWARTA_ADMIN_CONTENT_SECURITY_POLICY)
+        nonces = [value for value in policy["script-src"] if value.startswith("'nonce-")]
+        expected["script-src"] = [value for value in expected["script-src"] if value is not NONCE] + nonces
+        assert policy == expected, path
+        # No inline script runs unless it carries this response's nonce (Wagtail's own initialisers do,
+        # see core.admin_csp); nothing from elsewhere.
+        assert "'unsafe-inline'" not in policy["script-src"] and len(nonces) <= 1, path
+        html = response.content.decode()
+        for tag in re.findall(INLINE_SCRIPT_TAG, html):
+            assert nonces and f'nonce="{nonces[0][7:-1]}"' in tag, (path, tag)
         assert "'unsafe-eval'" not in response["Content-Security-Policy"]
         for values in policy.values():
             assert not {"*", "http:", "https:"} & set(values), path
@@ -115,6 +137,7 @@ def test_admin_gets_the_admin_policy(portal: Any) -> None:
         assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'"]
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
         assert "camera=()" in response["Permissions-Policy"]
+    assert nonced >= 10  # the pages above do have inline initialisers, and they carry the nonce
 
 
 def test_page_preview_keeps_the_public_policy_but_the_admin_may_frame_it(portal: Any) -> None:
@@ -150,6 +173,8 @@ def run_deploy_check(tmp_path: Path, **extra_env: str) -> subprocess.CompletedPr
         "DJANGO_ALLOWED_HOSTS": "example.org",
         "DJANGO_SETTINGS_MODULE": "otwarta.settings",
         "OTWARTA_VAR_DIR": str(tmp_path),
+        # The documented production environment (docs/deployment.md): a shared cache, else otwarta.W040.
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         **extra_env,
     })
     code = ("import django, sys; django.setup(); from django.core.management import call_command; "
@@ -171,6 +196,109 @@ def test_check_deploy_does_catch_a_weakened_setting(tmp_path: Path) -> None:
     result = run_deploy_check(tmp_path, DJANGO_SECURE_SSL_REDIRECT="0")
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+# Runs in a subprocess under production settings: the response headers of the whole middleware stack (a
+# view that needs no database), and the session and CSRF cookies as Django's own middleware writes them
+# (the session store's save is the only thing stubbed, so no database is needed).
+PRODUCTION_PROBE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.test import Client, RequestFactory
+
+# No collectstatic here: plain static storage instead of the manifest (whose file does not exist yet).
+from django.test import override_settings
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
+client = Client(HTTP_HOST="example.org")
+out = {"headers": {}, "plain_http": {}}
+for path in ("/robots.txt", "/sw.js"):
+    response = client.get(path, secure=True)
+    out["headers"][path] = {"status": response.status_code, **{k: v for k, v in response.headers.items()}}
+response = client.get("/robots.txt")
+out["plain_http"] = {"status": response.status_code, "location": response.get("Location", "")}
+
+def cookie(morsel):
+    return {"name": morsel.key, "path": morsel["path"], "domain": morsel["domain"], "secure": bool(morsel["secure"]),
+            "httponly": bool(morsel["httponly"]), "samesite": morsel["samesite"], "max-age": morsel["max-age"]}
+
+request = RequestFactory().get("/admin/", secure=True, HTTP_HOST="example.org")
+def view(request):
+    request.session["_auth_user_id"] = "1"
+    request.session.save = lambda must_create=False: None
+    request.session._session_key = "k" * 32
+    get_token(request)
+    return HttpResponse("ok")
+response = SessionMiddleware(lambda r: CsrfViewMiddleware(view)(r))(request)
+out["cookies"] = [cookie(m) for m in response.cookies.values()]
+from csp.utils import build_policy, default_config
+out["admin_policy"] = build_policy(config=default_config(settings.OTWARTA_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]))
+out["settings"] = {name: getattr(settings, name) for name in (
+    "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", "SESSION_SAVE_EVERY_REQUEST", "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+    "SESSION_COOKIE_AGE", "OTWARTA_2FA_REQUIRED_ROLES", "WAGTAIL_2FA_REQUIRED")}
+print(json.dumps(out))
+"""
+
+
+def production_probe(tmp_path: Path, **extra_env: str) -> dict[str, Any]:
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "OTWARTA_", "DATABASE_", "REDIS_"))}
+    env.update({"DJANGO_ENV": "production", "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+                "DJANGO_ALLOWED_HOSTS": "example.org", "DJANGO_SETTINGS_MODULE": "otwarta.settings",
+                "OTWARTA_VAR_DIR": str(tmp_path), **extra_env})
+    result = subprocess.run([sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True,  # noqa: S603
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_headers_and_cookies(tmp_path: Path) -> None:
+    probe = production_probe(tmp_path)
+    for path, headers in probe["headers"].items():
+        assert headers["status"] == 200, path
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload", path
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+        assert "Cross-Origin-Embedder-Policy" not in headers  # would block the directory's map tiles
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "camera=()" in headers["Permissions-Policy"]
+        policy = parse_csp(headers["Content-Security-Policy"])
+        for directive in ("script-src", "style-src", "script-src-elem", "style-src-elem", "default-src"):
+            assert "'unsafe-inline'" not in policy.get(directive, []), (path, directive)
+            assert "'unsafe-eval'" not in policy.get(directive, []), (path, directive)
+        assert "upgrade-insecure-requests" in policy, path
+    # The admin's policy (its pages need the database, which this probe has not): no inline scripts either.
+    admin = parse_csp(probe["admin_policy"])
+    assert "'unsafe-inline'" not in admin["script-src"] and "upgrade-insecure-requests" in admin
+    # Plain HTTP is redirected to HTTPS (the proxy says which through X-Forwarded-Proto).
+    assert probe["plain_http"]["status"] == 301 and probe["plain_http"]["location"].startswith("https://")
+
+    cookies = {c["name"]: c for c in probe["cookies"]}
+    assert set(cookies) == {"__Host-sessionid", "__Host-csrftoken"}
+    for name, attributes in cookies.items():
+        # What browsers demand of a __Host- cookie: Secure, Path=/, no Domain.
+        assert attributes["secure"] and attributes["path"] == "/" and not attributes["domain"], name
+        assert attributes["httponly"], name  # neither is readable by scripts
+        assert attributes["samesite"] == "Lax", name
+    assert cookies["__Host-sessionid"]["max-age"] == ""  # ends with the browser...
+    settings_seen = probe["settings"]
+    assert settings_seen["SESSION_EXPIRE_AT_BROWSER_CLOSE"] and settings_seen["SESSION_SAVE_EVERY_REQUEST"]
+    assert settings_seen["SESSION_COOKIE_AGE"] <= 8 * 3600  # ...and after 8 idle hours at most
+    assert settings_seen["OTWARTA_2FA_REQUIRED_ROLES"] is True  # 2FA for privileged roles by default
+
+
+def test_development_defaults_let_demo_accounts_in_without_a_phone() -> None:
+    # The test settings are the development profile: the role requirement is off unless a test turns it on.
+    assert settings.ENVIRONMENT != "production"
+    assert settings.OTWARTA_2FA_REQUIRED_ROLES is False
+    assert settings.SESSION_COOKIE_NAME == "sessionid"  # plain HTTP on localhost cannot keep a __Host- cookie
 
 
 # --- login throttling (django-axes) -----------------------------------------------------------------------
