@@ -44,7 +44,7 @@ run: demo static  ## install, migrate SQLite, load the demo content and serve on
 browser-deps:  ## Debian Chromium and axe-core for the browser tests
 	bash scripts/install-browser-deps.sh
 
-test: install messages browser-deps  ## lint, types, then the whole suite on SQLite and on PostgreSQL when it answers
+test: install messages browser-deps load-deps  ## lint, types, then the whole suite on SQLite and on PostgreSQL when it answers
 	$(VENV)/bin/ruff check otwarta benchmarks tests conftest.py
 	$(VENV)/bin/mypy otwarta
 	$(MAKE) --no-print-directory test-sqlite

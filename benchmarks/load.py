@@ -358,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
             if len(titles) != 1:
                 raise SystemExit(f"{path}: the servers answer different pages: {titles}")
         say(f"{len(paths)} article URLs answer 200 with the same page from all three servers")
+        _s, headers, _b = fetch(f"http://127.0.0.1:{proxy_port}{paths[0]}")
+        say("production server, a repeated request: "
+            + ", ".join(f"{name}: {headers.get(name, '(absent)')}" for name in ("X-Proxy-Cache", "X-Cache")))
+        if os.environ.get("OTWARTA_LOAD_DEBUG"):
+            say(json.dumps(headers, indent=1))
 
         script = env.tmp / "rotate.lua"
         script.write_text(WRK_SCRIPT)

@@ -503,11 +503,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # No script reads the CSRF cookie (Wagtail's admin takes the token from wagtailConfig in the page).
 CSRF_COOKIE_HTTPONLY = True
-# Sessions end after this many seconds WITHOUT a request (every signed-in request renews the expiry; only
-# non-empty sessions are saved, so anonymous readers cost nothing) and when the browser closes (shared
-# computers in NGOs and libraries); the server-side expiry applies whatever the browser keeps.
+# Production: sessions end after this many seconds WITHOUT a request (every signed-in request renews the
+# expiry, one session write per request; anonymous readers have no session and cost nothing). Development and
+# tests (SQLite, where those writes from parallel admin requests contend for the lock): 8 hours after sign-in.
+# Everywhere: when the browser closes (shared computers in NGOs and libraries); the server-side expiry
+# applies whatever the browser keeps.
 SESSION_COOKIE_AGE = env_int("OTWARTA_SESSION_SECONDS", 8 * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = env_bool("OTWARTA_SESSION_IDLE_TIMEOUT", PRODUCTION)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Cross-Origin-Resource-Policy on every response (core.middleware.PermissionsPolicyMiddleware): no other
 # site may embed the portal's pages, images or scripts. Cross-Origin-Embedder-Policy is NOT set: the
@@ -528,8 +530,8 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = os.environ.get("OTWARTA_SESSION_COOKIE_NAME", "__Host-sessionid")
     CSRF_COOKIE_NAME = os.environ.get("OTWARTA_CSRF_COOKIE_NAME", "__Host-csrftoken")
 
-# Content-Security-Policy (django-csp 4): no inline script or style on public pages. The Wagtail admin
-# needs inline styles and scripts, so the admin gets a relaxed policy (see core.middleware).
+# Content-Security-Policy (django-csp 4): no inline script or style on public pages. The Wagtail admin gets
+# its own policy below (nonces for Wagtail's initialisers, Draftail's <style> elements; see core.middleware).
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
@@ -579,7 +581,10 @@ OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
+        # Style attributes are refused; <style> elements are not: Draftail inserts one per rich text field
+        # whose text varies (a random block key, the translated placeholder), so no hash can match it.
         "style-src": [SELF],
+        "style-src-elem": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:", *OTWARTA_CSP_MEDIA_ORIGINS],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
@@ -595,7 +600,7 @@ OTWARTA_ADMIN_CONTENT_SECURITY_POLICY = {
 if PRODUCTION:
     # A stray http:// link to an image or script of this site is fetched over HTTPS instead of blocked.
     for _policy in (CONTENT_SECURITY_POLICY, OTWARTA_ADMIN_CONTENT_SECURITY_POLICY):
-        _policy["DIRECTIVES"]["upgrade-insecure-requests"] = True
+        _policy["DIRECTIVES"]["upgrade-insecure-requests"] = True  # type: ignore[assignment]  # a flag, not a list
 # Browser features no page of the portal uses are switched off (core.middleware.PermissionsPolicyMiddleware).
 # A feature that a page starts to need (a map asking for the reader's location, say) is allowed here.
 OTWARTA_PERMISSIONS_POLICY: dict[str, list[str]] = {

@@ -33,7 +33,7 @@ FIELD_ACTIONS: dict[str, tuple[int, Any]] = {
 FIELD_ACTION_BY_CODE = {code: key for key, (code, _label) in FIELD_ACTIONS.items()}
 
 # Sources merged in the list, in this order (the index tells the rows of the union apart).
-SOURCES: list[type[models.Model]] = [PageLogEntry, ModelLogEntry, LogEntry]
+SOURCES: list[Any] = [PageLogEntry, ModelLogEntry, LogEntry]  # model classes (Any: each has .objects)
 
 # Keys of a page revision that are bookkeeping, not content an editor changed.
 REVISION_BOOKKEEPING = {

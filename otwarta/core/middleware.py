@@ -188,7 +188,7 @@ class AdminTwoFactorMiddleware(VerifyUserMiddleware):
         if url_name in self._allowed_url_names:
             return None
         if django_otp.user_has_device(user, confirmed=True):
-            if user.is_verified():
+            if user.is_verified():  # type: ignore[union-attr]  # added by django-otp
                 return None
             return redirect_to_login(request.get_full_path(), login_url=reverse("wagtail_2fa_auth"))
         if url_name in self._allowed_url_names_no_device or not two_factor_required_for(user):

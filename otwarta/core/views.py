@@ -130,7 +130,6 @@ def temporarily_unavailable(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(settings.OTWARTA_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = language
-    response.otwarta_database_down = True  # type: ignore[attr-defined]  # read by the page cache (stale copy)
     return response
 
 

@@ -340,7 +340,7 @@ def create_backup(output: Path, *, alias: str = "default", storage: Storage | No
         raise BackupError(f"Unsupported database {vendor!r} (SQLite and PostgreSQL are supported).")
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    mode = "w:gz" if output.name.endswith((".gz", ".tgz")) else "w"
+    compress = output.name.endswith((".gz", ".tgz"))
     partial = output.with_name(output.name + ".partial")
     checksums: dict[str, str] = {}
     media_files = media_bytes = 0
@@ -352,7 +352,10 @@ def create_backup(output: Path, *, alias: str = "default", storage: Storage | No
             member, dump = PG_MEMBER, Path(tmp) / "db.pgdump"
             counts = dump_postgres(db, dump)
         migrations = migration_state(alias)
-        with tarfile.open(partial, mode) as tar:
+        # gzip level 6 (gzip's own default) rather than tarfile's 9: faster, a little larger
+        archive = (tarfile.open(partial, "w:gz", compresslevel=6) if compress  # noqa: SIM115 - closed by with
+                   else tarfile.open(partial, "w"))  # noqa: SIM115
+        with archive as tar:
             tar.add(dump, arcname=member, recursive=False)
             checksums[member] = _sha256_file(dump)
             if include_media:

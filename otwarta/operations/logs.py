@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from contextvars import ContextVar
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -43,7 +44,7 @@ class JsonLineFormatter(JsonFormatter):
         # The per-request line (ObservabilityMiddleware) has fixed fields: serialised directly, a few times
         # cheaper than the generic path, which inspects every attribute of the record.
         if getattr(record, "http_request", False) and not record.exc_info:
-            data = {"time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(),
+            data: dict[str, Any] = {"time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(),
                     "level": record.levelname, "logger": record.name, "message": record.getMessage()}
             for name in REQUEST_FIELDS:
                 data[name] = getattr(record, name, None)

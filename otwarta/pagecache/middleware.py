@@ -43,7 +43,12 @@ COMPRESSIBLE = re.compile(
 UNCACHEABLE_DIRECTIVES = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
 GZIP_ACCEPTED = re.compile(r"\bgzip\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))", re.IGNORECASE)
 PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
-DATABASE_DOWN_ATTRIBUTE = "otwarta_database_down"
+
+
+def shared_cache_control(seconds: int) -> str:
+    """Browsers revalidate every time (max-age=0, a cheap 304); shared caches (nginx, a CDN) may keep the
+    page ``seconds`` (s-maxage, which nginx and CDNs read before max-age)."""
+    return f"public, max-age=0, s-maxage={seconds}, must-revalidate" if seconds > 0 else PUBLIC_CACHE_CONTROL
 
 
 def accepts_gzip(request: HttpRequest) -> bool:
@@ -172,8 +177,8 @@ class PageCacheMiddleware:
 
     # --- storing ---------------------------------------------------------------------------------------
     def storable(self, request: HttpRequest, response: HttpResponseBase) -> bool:
-        if request.method != "GET" or response.status_code != 200 or response.streaming:
-            return False
+        if request.method != "GET" or response.status_code != 200 or not isinstance(response, HttpResponse):
+            return False  # (a streaming or file response is not an HttpResponse)
         if response.cookies or response.has_header("Content-Encoding"):
             return False
         if UNCACHEABLE_DIRECTIVES.search(response.get("Cache-Control", "")):
@@ -216,16 +221,23 @@ class PageCacheMiddleware:
                 original: HttpResponseBase | None = None) -> HttpResponseBase:
         send_gzip = entry.gzipped and accepts_gzip(request)
         etag = _etag_for(entry, send_gzip)
+        seconds = services.proxy_seconds()
         if self.not_modified(request, entry):
             response: HttpResponseBase = HttpResponseNotModified()
+            response["X-Accel-Expires"] = str(seconds)  # before Cache-Control (see below)
             for name, value in entry.headers:
                 if name.lower() in ("cache-control", "content-location", "expires", "vary"):
-                    response[name] = value
+                    response[name] = (shared_cache_control(seconds)
+                                      if name == "Cache-Control" and value == PUBLIC_CACHE_CONTROL else value)
         else:
             body = entry.body if send_gzip or not entry.gzipped else gzip.decompress(entry.body)
             response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry.status)
+            # Before Cache-Control: nginx up to 1.22 reads the headers in order and a `max-age=0` met first
+            # makes the response uncacheable, whatever X-Accel-Expires says after it.
+            response["X-Accel-Expires"] = str(seconds)
             for name, value in entry.headers:
-                response[name] = value
+                response[name] = (shared_cache_control(seconds)
+                                  if name == "Cache-Control" and value == PUBLIC_CACHE_CONTROL else value)
             response["Content-Length"] = str(len(body))
             if send_gzip:
                 response["Content-Encoding"] = "gzip"
@@ -233,7 +245,6 @@ class PageCacheMiddleware:
         response["ETag"] = etag
         if entry.gzipped:
             patch_vary_headers(response, ("Accept-Encoding",))
-        seconds = services.proxy_seconds()
         response["X-Accel-Expires"] = str(seconds)
         response["Surrogate-Control"] = f"max-age={seconds}"
         response["X-Cache"] = state

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 from django.db import models, transaction
 from django.http import HttpResponse
 from django.test import Client
-from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 # --- Roles, weakest first ----------------------------------------------------------------------------
 ANONYMOUS = "anonymous"
@@ -42,6 +42,13 @@ ERROR = "error"  # 5xx
 REFUSED = frozenset({LOGIN, DENIED, MISSING, METHOD})
 
 LOGIN_PATHS = ("/admin/login/", "/admin/2fa/", "/pl/_util/login/", "/_util/login/")
+LANGUAGE_CODES = frozenset({"pl", "en", "uk", "ru", "be", "ka"})
+
+
+def exception_name(response: HttpResponse) -> str:
+    """The class of the exception behind a 500 ("" when none was raised)."""
+    exc_info = getattr(response, "exc_info", None)
+    return type(exc_info[1]).__name__ if exc_info else ""
 
 
 def classify(response: HttpResponse) -> str:
@@ -52,6 +59,11 @@ def classify(response: HttpResponse) -> str:
         path = urlsplit(response.get("Location", "")).path
         if path.startswith(LOGIN_PATHS):
             return LOGIN
+        requested = response.wsgi_request.path if hasattr(response, "wsgi_request") else ""
+        if requested and path.endswith(requested) and path != requested and path.count("/") > 2 and (
+                path[: len(path) - len(requested)].strip("/") in LANGUAGE_CODES):
+            # LocaleMiddleware answers a 404 outside i18n_patterns with a redirect to /<language>/<path>
+            return MISSING
         if path == "/admin/":
             return DENIED
         return OK
@@ -141,10 +153,10 @@ def build_fixtures() -> Fixtures:  # noqa: C901 - a list of objects, one after t
     from django.contrib.auth.models import Group
     from django.core.files.base import ContentFile
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from wagtail.admin.models import EditingSession
     from wagtail.contrib.redirects.models import Redirect
     from wagtail.documents import get_document_model
     from wagtail.images import get_image_model
-    from wagtail.admin.models import EditingSession
     from wagtail.models import (
         Collection,
         Locale,
@@ -242,7 +254,10 @@ def _records(institution: Any, editor: Any, article: Any, document: Any) -> dict
         duration_minutes=60, requester_type="person", requester_name="Matrix", email="matrix@example.org",
         message_language="pl",
     )
+    from otwarta.guide.tests.test_engine import make_guide, rec, rule
+
     return {
+        "guide": make_guide([rule("Wszyscy", [], [rec("do", 90, "Zapisz numer 112.")])]),
         "term": term, "taxonomy": term.taxonomy, "organization": organization, "service": service,
         "location": service.service_at_locations.first().location if hasattr(service, "service_at_locations")
         else None,
@@ -465,6 +480,9 @@ URL_OVERRIDES: dict[str, Callable[[Fixtures], str | None]] = {
     "hsds:not_found": lambda f: "/api/hsds/no/such/resource",
     "printing_admin:status": lambda f: reverse("printing_admin:status", args=[f.print_pack.pk]),
     "printing_admin:regenerate": lambda f: reverse("printing_admin:regenerate", args=[f.print_pack.pk]),
+    "wagtail_bulk_action": lambda f: f"/admin/bulk/wagtailcore/page/delete/?id={f.article.pk}",
+    "otwarta_guide:try": lambda f: reverse("otwarta_guide:try", args=[f.guide.pk]),
+    "otwarta_guide:coverage": lambda f: reverse("otwarta_guide:coverage", args=[f.guide.pk]),
     "forms_library:detail": lambda f: reverse("forms_library:detail", args=[f.official_form.slug]),
     "assistance:follow": lambda f: reverse("assistance:follow", args=[f.assistance_token]),
     "assistance:cancel": lambda f: reverse("assistance:cancel", args=[f.assistance_token]),

@@ -126,6 +126,8 @@ def test_admin_gets_the_admin_policy(portal: Any) -> None:
         # No inline script runs unless it carries this response's nonce (Wagtail's own initialisers do,
         # see core.admin_csp); nothing from elsewhere.
         assert "'unsafe-inline'" not in policy["script-src"] and len(nonces) <= 1, path
+        # Inline styles: <style> elements only (Draftail's), never style attributes (docs/decisions/0007).
+        assert policy["style-src"] == ["'self'"] and policy["style-src-elem"] == ["'self'", "'unsafe-inline'"]
         html = response.content.decode()
         for tag in re.findall(INLINE_SCRIPT_TAG, html):
             assert nonces and f'nonce="{nonces[0][7:-1]}"' in tag, (path, tag)

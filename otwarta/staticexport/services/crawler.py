@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
 import lxml.html
@@ -161,6 +161,8 @@ class StaticExporter:
         self.secure = self.scheme == "https" or bool(getattr(settings, "SECURE_SSL_REDIRECT", False))
         self.client = Client(HTTP_HOST=self.host, raise_request_exception=False)
         self.report = ExportReport()
+        # pages in the portal languages left out (--languages): their links go to the live portal
+        self.left_out = {code for code, _name in settings.LANGUAGES} - set(options.languages)
         self.queue: deque[str] = deque()
         self.seen: set[str] = set()
         self.referrers: dict[str, str] = {}
@@ -269,6 +271,10 @@ class StaticExporter:
             return None
         return parts.path or "/", parts.query, parts.fragment
 
+    def live_only(self, path: str) -> bool:
+        """The admin, and the languages left out of the copy, stay on the live portal."""
+        return path.startswith(LIVE_ONLY_PREFIXES) or path.lstrip("/").split("/", 1)[0] in self.left_out
+
     def enqueue(self, url: str, referrer: str) -> None:
         if url not in self.seen:
             self.seen.add(url)
@@ -318,7 +324,7 @@ class StaticExporter:
                 self.report.broken.append((url, status, referrer))
             return
         content_type = response.headers.get("Content-Type", "")
-        body = b"".join(response.streaming_content) if response.streaming else response.content
+        body = b"".join(getattr(response, "streaming_content", ())) if response.streaming else response.content
         language = language_of(path, self.options.languages)
         if content_type.startswith("text/html"):
             html = self.process_html(body.decode(response.charset or "utf-8"), url, language)
@@ -337,7 +343,7 @@ class StaticExporter:
             return
         path, query, _fragment = parts
         target = output_path(path, query)
-        if target is not None and not path.startswith(LIVE_ONLY_PREFIXES):
+        if target is not None and not self.live_only(path):
             self.enqueue(fetch_url(path, query), base)
 
     # --- HTML -----------------------------------------------------------------------------------------
@@ -350,8 +356,8 @@ class StaticExporter:
         # the notices' own links go to the live portal as they are (its address may be one of the internal ones)
         # (sets of the elements themselves: lxml keeps one proxy per element only while it is referenced)
         notices = {a for name in ("export-notice", "export-unavailable")
-                   for box in document.find_class(name) for a in box.iter("a")}
-        switcher = set()
+                   for box in cast(Any, document).find_class(name) for a in box.iter("a")}
+        switcher: set[Any] = set()
         for nav in document.iter("nav"):
             if "langs" in (nav.get("class") or "").split():
                 switcher.update(nav.iter("a"))
@@ -378,7 +384,7 @@ class StaticExporter:
         if drop_query:
             query = ""
         target = output_path(path, query)
-        if target is None or path.startswith(LIVE_ONLY_PREFIXES):
+        if target is None or self.live_only(path):
             return f"{self.options.live_url}{path}{'?' + query if query else ''}{suffix}"
         self.enqueue(fetch_url(path, query), base)
         if keep_absolute and urlsplit(link).netloc:

@@ -131,9 +131,10 @@ def test_missing_pdfs_are_generated(portal: Any, pipeline: Pipeline, tmp_path: P
 
 
 def test_query_links_are_rewritten(portal: Any, tmp_path: Path) -> None:
-    exporter = StaticExporter(ExportOptions(output=tmp_path, languages=["pl"], base_url=BASE, live_url=LIVE))
+    exporter = StaticExporter(ExportOptions(output=tmp_path, languages=["pl", "en"], base_url=BASE, live_url=LIVE))
     html = """<!doctype html><html lang="pl"><head><title>t</title></head><body>
-<header class="top"><nav class="langs"><a id="lang" href="/en/uslugi/?category=zdrowie">English</a></nav></header>
+<header class="top"><nav class="langs"><a id="lang" href="/en/uslugi/?category=zdrowie">English</a>
+<a id="uk" href="/uk/uslugi/">uk</a></nav></header>
 <main><a id="next" href="?q=&amp;institution=&amp;page=2">next</a><a id="first" href="?page=1">1</a>
 <a id="filter" href="/pl/uslugi/?category=zdrowie#top">health</a>
 <a id="admin" href="/admin/pages/">admin</a><a id="ext" href="https://example.com/?a=1">ext</a>
@@ -142,6 +143,7 @@ def test_query_links_are_rewritten(portal: Any, tmp_path: Path) -> None:
     document = lxml.html.document_fromstring(exporter.process_html(html, "/pl/uslugi/", "pl"))
     href = {a.get("id"): a.get("href") for a in document.iter("a") if a.get("id")}
     assert href["lang"] == "/en/uslugi/"  # the language switcher: the other language's page
+    assert href["uk"] == f"{LIVE}/uk/uslugi/"  # a language left out of the copy: the live portal
     assert href["next"] == "/pl/uslugi/strona-2/"  # pagination: a page of its own
     assert href["first"] == "/pl/uslugi/"
     assert href["filter"] == f"{LIVE}/pl/uslugi/?category=zdrowie#top"  # needs the server: the live portal
@@ -184,6 +186,10 @@ def test_broken_internal_link_is_reported(portal: Any, tmp_path: Path) -> None:
         {"url": "/pl/nie-ma-takiej-strony/", "status": 0, "linked_from": "/pl/instytucje/urzad/karta-pobytu/",
          "reason": "missing"},
     ]
+    # only Polish was exported: the other languages' versions are links to the live portal
+    assert not (root / "en").exists()
+    article_html = (root / "pl" / "instytucje" / "urzad" / "karta-pobytu" / "index.html").read_text()
+    assert f'href="{LIVE}/en/instytucje/urzad/karta-pobytu/"' in article_html
     problems = check_links(root, [BASE])
     assert [(p.page, p.link, p.reason) for p in problems] == [
         ("/pl/instytucje/urzad/karta-pobytu/", "/pl/nie-ma-takiej-strony/", "missing")]
