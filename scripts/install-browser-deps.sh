@@ -11,12 +11,9 @@ AXE_DIR="$ROOT/.cache/axe"
 AXE_JS="$AXE_DIR/node_modules/axe-core/axe.min.js"
 AXE_PKG="$AXE_DIR/node_modules/axe-core/package.json"
 
+source "$ROOT/scripts/apt-packages.sh"
 if [ ! -x /usr/bin/chromium ]; then
-    echo "install-browser-deps: installing Debian's chromium"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium
+    apt_install_missing install-browser-deps chromium
 fi
 
 installed_axe=""
@@ -25,11 +22,7 @@ if [ -f "$AXE_JS" ] && [ -f "$AXE_PKG" ]; then
 fi
 if [ "$installed_axe" != "$AXE_VERSION" ]; then
     if ! command -v npm >/dev/null 2>&1; then
-        echo "install-browser-deps: npm is missing; installing Debian's npm"
-        SUDO=""
-        if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-        $SUDO apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+        apt_install_missing install-browser-deps npm
     fi
     echo "install-browser-deps: installing axe-core@$AXE_VERSION into .cache/axe"
     mkdir -p "$AXE_DIR"

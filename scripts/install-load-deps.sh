@@ -5,19 +5,8 @@
 set -euo pipefail
 
 PACKAGES=(nginx-light libnginx-mod-http-cache-purge wrk)
-missing=()
-for package in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$package")
-    fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "install-load-deps: installing ${missing[*]}"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/apt-packages.sh"
+apt_install_missing install-load-deps "${PACKAGES[@]}"
 # Debian starts the packaged nginx on port 80; the benchmark runs its own instances on free ports.
 nginx -v
 wrk --version 2>&1 | head -1 || true

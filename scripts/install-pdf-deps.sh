@@ -7,19 +7,8 @@
 set -euo pipefail
 
 PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-core fonts-dejavu-core)
-missing=()
-for package in "${PACKAGES[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$package")
-    fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-    echo "install-pdf-deps: installing ${missing[*]}"
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-    fc-cache -f >/dev/null 2>&1 || true
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/apt-packages.sh"
+apt_install_missing install-pdf-deps "${PACKAGES[@]}"
+fc-cache >/dev/null 2>&1 || true  # refreshes only font directories that changed
 fc-list : family | grep -c "Noto Sans Georgian" >/dev/null
 echo "install-pdf-deps: Pango, HarfBuzz and the Noto fonts ready"

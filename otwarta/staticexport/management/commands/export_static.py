@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,14 @@ class Command(BaseCommand):
             clean=options["clean"],
             generate_pdfs=options["generate_pdfs"],
         )
-        report = StaticExporter(export_options, log=self.stdout.write).run()
+        # The crawl is not traffic: one access-log line per exported page would bury the report.
+        request_log = logging.getLogger("otwarta.request")
+        level = request_log.level
+        request_log.setLevel(logging.WARNING)
+        try:
+            report = StaticExporter(export_options, log=self.stdout.write).run()
+        finally:
+            request_log.setLevel(level)
         self.stdout.write(f"{'language':<10}{'pages':>8}{'files':>8}{'redirects':>11}{'bytes':>14}")
         for code, stats in sorted(report.languages.items()):
             self.stdout.write(f"{code:<10}{stats.pages:>8}{stats.files:>8}{stats.redirects:>11}{stats.bytes:>14,}")
