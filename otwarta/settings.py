@@ -490,6 +490,9 @@ OTWARTA_AUDIT_RETENTION_DAYS = env_int("OTWARTA_AUDIT_RETENTION_DAYS", 730)
 AUDITLOG_CID_GETTER = "otwarta.audit.middleware.current_request_id"  # X-Request-ID / the logs' id
 AUDITLOG_MASK_CALLABLE = "otwarta.audit.registration.mask_value"
 AUDITLOG_STORE_JSON_CHANGES = True
+# Raw saves (fixtures, deserialised snapshots, restores) are not editorial actions; their related rows may not
+# exist yet, so a diff (which reads str() of foreign keys) would fail.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 # --- Security -------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.text import compress_string
@@ -64,6 +65,13 @@ def _if_none_match_matches(header: str, entry: Entry) -> bool:
         return True
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
     return bool(tags & {f'"{entry.etag}"', f'"{entry.etag}-gz"'})
+
+
+def dated(generation: str | None) -> str | None:
+    """The generation an entry must carry today. Pages say things that depend on the date (a review date
+    passed, this week's opening hours), so an entry rendered yesterday is outdated like one from before a
+    publication (its stale-if-error copy stays: the key itself has no date)."""
+    return None if generation is None else f"{generation}@{timezone.localdate().isoformat()}"
 
 
 class PageCacheMiddleware:
@@ -124,7 +132,7 @@ class PageCacheMiddleware:
             logger.warning("page cache unavailable", exc_info=True)
             return self.mark_bypass(self.get_response(request))
         entry: Entry | None = found.get(entry_key)
-        generation = found.get(services.GENERATION_KEY)
+        generation = dated(found.get(services.GENERATION_KEY))
         if entry is not None and generation is not None and entry.generation == generation:
             return self.respond(request, entry, "HIT")
         # Outdated (a publication bumped the generation): one request re-renders, the others keep getting
@@ -151,7 +159,7 @@ class PageCacheMiddleware:
                          generation: str | None) -> HttpResponseBase:
         if generation is None:  # first request ever, or the cache lost it (then everything is stale)
             try:
-                generation = services.current_generation(cache)
+                generation = dated(services.current_generation(cache))
             except Exception:
                 generation = None
         # Render uncompressed: the body is compressed once here, not by GZip on every request.

@@ -120,6 +120,9 @@ EXEMPT: dict[str, str] = {
     "wagtailadmin_error_test": "Wagtail's deliberate 500 (/admin/failwhale/) for testing error reporting",
     "wagtailsettings:edit": "no setting model is registered (URL cannot be filled)",
     "wagtailsettings:preview_on_edit": "no setting model is registered (URL cannot be filled)",
+    # Django's static() view for uploaded files: otwarta.urls mounts it only when DEBUG is on at its first
+    # import, which depends on which test imports it first. Never mounted in production.
+    "^media/(?P<path>.*)$": "DEBUG-only file server for uploads (django.conf.urls.static)",
 }
 
 

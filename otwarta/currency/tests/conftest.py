@@ -54,6 +54,10 @@ def set_review(slug: str, last_reviewed: dt.date, interval: int | None = None) -
     if interval is not None:
         values["review_interval_days"] = interval
     ArticlePage.objects.filter(translation_key=page.translation_key).update(**values)
+    # A QuerySet.update() sends no signal: tell the page cache, as the editors' actions do.
+    from otwarta.pagecache.services import invalidate_all
+
+    invalidate_all("test: review dates set directly")
 
 
 def make_due(slug: str, today: dt.date, days_overdue: int, interval: int = 30) -> None:

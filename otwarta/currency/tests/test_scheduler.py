@@ -83,4 +83,4 @@ def test_run_scheduler_once_uses_the_configured_schedule(settings, mailoutbox, p
 
 def test_the_default_schedule_is_valid():
     scheduler.validate_schedule()
-    assert set(scheduler.jobs()) == {"review-digest", "check-links", "purge-closed-requests"}
+    assert set(scheduler.jobs()) == {"review-digest", "check-links", "purge-closed-requests", "purge-audit-log"}
