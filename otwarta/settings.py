@@ -158,8 +158,9 @@ DATABASES = {
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         # A persistent connection that the server closed (restart, failover, idle timeout) is replaced
-        # before the request uses it, instead of failing that request.
-        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
+        # before the request uses it, instead of failing that request. Production only: elsewhere connections
+        # are not kept (CONN_MAX_AGE 0), and in tests the check would close the test's own transaction.
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", PRODUCTION),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

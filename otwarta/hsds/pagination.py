@@ -100,7 +100,12 @@ def datetime_param(params: QueryDict, name: str) -> dt.datetime | None:
         except ValueError:
             parsed = None
         if parsed is not None:
-            return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+            aware = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+            try:
+                # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (up to ±23:59).
+                return aware.astimezone(dt.UTC)
+            except (OverflowError, ValueError):
+                break
     raise ApiError(f"'{name}' must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00+01:00.", parameter=name)
 
 

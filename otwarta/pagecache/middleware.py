@@ -259,7 +259,12 @@ class PageCacheMiddleware:
         for name, value in entry.attributes.items():
             setattr(response, name, value)
         if original is not None:
-            original.close()
+            # The rendered response is replaced, not finished: its resources are closed with the response
+            # that goes out. (original.close() would send request_finished in the middle of the request,
+            # which closes the database connection: on PostgreSQL the rest of the request, and a test's
+            # transaction, then fail with "the connection is closed".)
+            response._resource_closers.extend(original._resource_closers)  # type: ignore[attr-defined]
+            original._resource_closers.clear()  # type: ignore[attr-defined]
         return response
 
     @staticmethod

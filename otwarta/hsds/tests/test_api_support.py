@@ -215,3 +215,23 @@ def build_directory() -> Directory:
                      foundation=foundation, krakow=krakow, tarnow=tarnow, sacz=sacz, online=online,
                      health_service=health_service, legal_service=legal_service, interpreting=interpreting,
                      extra=extra)
+
+
+def test_modified_after_with_an_offset_postgresql_refuses_is_read_in_utc() -> None:
+    """Found by the fuzz set on PostgreSQL: an offset of +17:13 is valid ISO 8601 for Python but out of range
+    for PostgreSQL (DataError, a 500). The value is converted to UTC before it reaches the database."""
+    import datetime as dt
+
+    from django.http import QueryDict
+
+    from otwarta.hsds.pagination import ApiError, datetime_param
+
+    value = datetime_param(QueryDict("modified_after=2026-04-20T07:20:19%2B17:13"), "modified_after")
+    assert value == dt.datetime(2026, 4, 19, 14, 7, 19, tzinfo=dt.UTC)
+    assert value is not None and value.utcoffset() == dt.timedelta(0)
+    try:
+        datetime_param(QueryDict("modified_after=0001-01-01T00:00:00%2B05:00"), "modified_after")
+    except ApiError:
+        pass
+    else:
+        raise AssertionError("a date-time before year 1 in UTC must be refused")

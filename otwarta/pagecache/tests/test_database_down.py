@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +24,19 @@ FORM = "/pl/zamow-tlumacza/"
 
 @contextlib.contextmanager
 def database_down(tmp_path: Path) -> Iterator[None]:
-    """Point the default connection at a database that cannot be opened (a file in a directory that does
-    not exist): every query the application makes really fails to connect, as when the server is gone."""
+    """Point the default connection at a database that cannot be opened (SQLite: a file in a directory that
+    does not exist; PostgreSQL: a port nothing listens on): every query the application makes really fails
+    to connect, as when the server is gone."""
     original = connections["default"]
     settings_dict = copy.deepcopy(original.settings_dict)
-    settings_dict["NAME"] = str(tmp_path / "missing-directory" / "db.sqlite3")
+    if original.vendor == "sqlite":
+        settings_dict["NAME"] = str(tmp_path / "missing-directory" / "db.sqlite3")
+    else:
+        with socket.socket() as sock:  # a free port, closed again: connections to it are refused
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        settings_dict.update({"HOST": "127.0.0.1", "PORT": str(port)})
+        settings_dict["OPTIONS"] = {**settings_dict.get("OPTIONS", {}), "connect_timeout": 2}
     settings_dict["TEST"] = {**settings_dict.get("TEST", {}), "NAME": settings_dict["NAME"]}
     broken = original.__class__(settings_dict, alias="default")
     connections["default"] = broken
@@ -39,7 +48,7 @@ def database_down(tmp_path: Path) -> Iterator[None]:
 
 
 def _assert_no_trace(text: str) -> None:
-    for word in ("Traceback", "OperationalError", "sqlite3", "File \"", "unable to open"):
+    for word in ("Traceback", "OperationalError", "sqlite3", "psycopg", "File \"", "unable to open", "refused"):
         assert word not in text
 
 
