@@ -84,7 +84,10 @@ def portal_snapshot(django_db_setup: None, django_db_blocker: Any) -> str:
                         pytrace=False)
         if not HomePage.objects.exists():
             build_test_portal()
-        rows = json.loads(connection.creation.serialize_db_to_string())
+        # Without the audit log's rows: restoring them on PostgreSQL collides with entries written while the
+        # restore runs (the sequence restarts at 1 after the flush), and no browser test reads them.
+        rows = [row for row in json.loads(connection.creation.serialize_db_to_string())
+                if row["model"] != "auditlog.logentry"]
     rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")  # content types first (see restore)
     return json.dumps(rows)
 
